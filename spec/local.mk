@@ -1,0 +1,2 @@
+# spec/: the OCI data model (config.json, state, features) <-> C structs, with yajl.
+libfoundry_a_SOURCES +=

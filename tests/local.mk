@@ -1,0 +1,9 @@
+# C unit tests (TAP).  Each area adds its programs here or in its own fragment:
+#   check_PROGRAMS += tests/unit/NAME-test
+#   tests_unit_NAME_test_SOURCES = tests/unit/NAME-test.c tests/unit/tap.h
+#   tests_unit_NAME_test_LDADD = $(FY_LIBS)
+#   TESTS += tests/unit/NAME-test
+check_PROGRAMS += tests/unit/error-test
+tests_unit_error_test_SOURCES = tests/unit/error-test.c tests/unit/tap.h
+tests_unit_error_test_LDADD = $(FY_LIBS)
+TESTS += tests/unit/error-test
