@@ -32,6 +32,10 @@ const struct command *command_find(const char *name);
 /* Shared by the commands: the one positional container id, or an error naming the command. */
 int command_take_id(const char *cmd, int argc, char **argv, int optind_, const char **id, struct fy_error **err);
 
+/* One function per command, each in cmd/foundry/<name>.c. */
+int cmd_spec(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_features(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+
 #define FY_DEFAULT_ROOT "/run/foundry"
 
 #endif

@@ -11,6 +11,8 @@
 #include "lib/util.h"
 
 static const struct command commands[] = {
+	{ "spec", cmd_spec, "write a default config.json into the bundle" },
+	{ "features", cmd_features, "print the features this runtime supports (JSON)" },
 	{ NULL, NULL, NULL },
 };
 
