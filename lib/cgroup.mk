@@ -1,0 +1,1 @@
+# cgroup managers (v1, v2, hybrid, none) and the v2 device program.

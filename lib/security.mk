@@ -1,0 +1,1 @@
+# capabilities, seccomp, sysctl, scheduling attributes, LSM checks.
