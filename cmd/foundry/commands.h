@@ -33,6 +33,13 @@ const struct command *command_find(const char *name);
 int command_take_id(const char *cmd, int argc, char **argv, int optind_, const char **id, struct fy_error **err);
 
 /* One function per command, each in cmd/foundry/<name>.c. */
+int cmd_create(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_start(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_run(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_state(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_kill(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_delete(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_list(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 int cmd_spec(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 int cmd_features(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 

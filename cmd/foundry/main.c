@@ -11,6 +11,13 @@
 #include "lib/util.h"
 
 static const struct command commands[] = {
+	{ "create", cmd_create, "create a container from a bundle (it waits for start)" },
+	{ "start", cmd_start, "start the process of a created container" },
+	{ "run", cmd_run, "create and start a container" },
+	{ "state", cmd_state, "print the state of a container (JSON)" },
+	{ "kill", cmd_kill, "send a signal to a container's process (default SIGTERM)" },
+	{ "delete", cmd_delete, "delete a stopped container (--force: any container)" },
+	{ "list", cmd_list, "list containers" },
 	{ "spec", cmd_spec, "write a default config.json into the bundle" },
 	{ "features", cmd_features, "print the features this runtime supports (JSON)" },
 	{ NULL, NULL, NULL },

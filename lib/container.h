@@ -1,0 +1,55 @@
+/* Lifecycle orchestration (runtime.md "Operations"): create, start, run, state, kill,
+ * delete, list.  Options from the command line arrive in the *_options structs; what a
+ * live container carries between steps stays inside lib/container*.c. */
+#ifndef FOUNDRY_CONTAINER_H
+#define FOUNDRY_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct fy_error;
+
+struct container_create_options {
+	const char *root;           /* state root, e.g. /run/foundry */
+	const char *id;
+	const char *bundle;         /* NULL: the current directory */
+	const char *pid_file;       /* may be NULL */
+	const char *console_socket; /* accepted; the terminal work gives it meaning */
+	const char *cgroup_manager; /* "cgroupfs" | "systemd" | "disabled"; NULL = cgroupfs */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+};
+
+struct container_run_options {
+	struct container_create_options create;
+	bool detach;
+	bool keep; /* foreground: keep the stopped container instead of deleting it */
+};
+
+int container_create(const struct container_create_options *opts, struct fy_error **err);
+int container_start(const char *root, const char *id, struct fy_error **err);
+/* Foreground: returns the process's exit status (128+signal when killed) in *status. */
+int container_run(const struct container_run_options *opts, int *status, struct fy_error **err);
+
+/* The OCI state document of one container (runc's `state` shape), pretty-printed. */
+char *container_state_json(const char *root, const char *id, struct fy_error **err);
+int container_kill(const char *root, const char *id, int signal, bool all, struct fy_error **err);
+int container_delete(const char *root, const char *id, bool force, struct fy_error **err);
+
+struct container_summary {
+	char *id;
+	pid_t pid;
+	char *status;
+	char *bundle;
+	char *created;
+	char *owner;
+};
+/* Every container under root, sorted by id. */
+int container_list(const char *root, struct container_summary **list, size_t *n, struct fy_error **err);
+void container_list_free(struct container_summary *list, size_t n);
+
+/* "KILL", "SIGKILL", "9" -> 9; -1 when unknown. */
+int container_parse_signal(const char *name);
+
+#endif

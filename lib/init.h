@@ -1,0 +1,28 @@
+/* The child side of create: the ordered steps from a fresh clone3 to execve (design.md
+ * "How foundry run flows"; the handshake is drawn in lib/sync.h). */
+#ifndef FOUNDRY_INIT_H
+#define FOUNDRY_INIT_H
+
+#include <stdbool.h>
+
+#include "lib/mounts.h"
+#include "lib/namespaces.h"
+#include "spec/config.h"
+
+struct init_context {
+	const char *id;
+	const struct spec_config *config;
+	const struct mount_plan *mounts;
+	const struct ns_plan *namespaces;
+	const char *rootfs;   /* absolute path on the host */
+	int sync_fd;          /* the child's end of the sync socket */
+	int state_dir_fd;     /* for exec.fifo, reachable after pivot_root without /proc */
+	int preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+};
+
+/* Runs in the cloned child and never returns: execve, or _exit after reporting. */
+__attribute__((noreturn)) void init_run(const struct init_context *ctx);
+
+#endif

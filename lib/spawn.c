@@ -1,0 +1,100 @@
+#include "config.h"
+
+#include "lib/spawn.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/error.h"
+#include "lib/sys.h"
+#include "lib/util.h"
+
+/* Probe cache: clone3 answered ENOSYS once. */
+static bool clone3_missing;
+
+static pid_t clone_legacy(unsigned long flags)
+{
+	/* With a NULL stack, clone(2) behaves like fork: the child runs on a copy of ours. */
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+static pid_t clone_child(unsigned long flags, int cgroup_fd, bool *into_cgroup)
+{
+	*into_cgroup = false;
+	if (!clone3_missing) {
+		struct fy_clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+		if (cgroup_fd >= 0) {
+			args.flags |= CLONE_INTO_CGROUP;
+			args.cgroup = (uint64_t)cgroup_fd;
+			pid_t pid = fy_clone3(&args);
+			if (pid >= 0) {
+				*into_cgroup = true;
+				return pid;
+			}
+			if (errno == ENOSYS)
+				clone3_missing = true;
+			args.flags &= ~CLONE_INTO_CGROUP;
+			args.cgroup = 0;
+		}
+		if (!clone3_missing) {
+			pid_t pid = fy_clone3(&args);
+			if (pid >= 0 || errno != ENOSYS)
+				return pid;
+			clone3_missing = true;
+		}
+	}
+	return clone_legacy(flags);
+}
+
+pid_t spawn_init(const struct init_context *ctx, int cgroup_fd, bool *into_cgroup, struct fy_error **err)
+{
+	int saved_ns[2];
+
+	if (ns_enter_for_children(ctx->namespaces, saved_ns, err) < 0) {
+		ns_restore_for_children(saved_ns, NULL);
+		return -1;
+	}
+	pid_t pid = clone_child(ctx->namespaces->clone_flags, cgroup_fd, into_cgroup);
+	if (pid == 0)
+		init_run(ctx);
+	int saved_errno = errno;
+	if (ns_restore_for_children(saved_ns, err) < 0) {
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+		}
+		return -1;
+	}
+	if (pid < 0)
+		return fy_error_set(err, saved_errno, "clone the container's init");
+	return pid;
+}
+
+static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n,
+		     struct fy_error **err)
+{
+	if (n == 0)
+		return 0;
+	size_t cap = n * 48 + 1, len = 0;
+	_cleanup_free_ char *buf = xmalloc(cap);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", maps[i].container_id, maps[i].host_id,
+					maps[i].size);
+	_cleanup_free_ char *path = xasprintf("/proc/%d/%s", (int)pid, file);
+	if (fy_write_file(path, buf, len, 0, err) < 0)
+		return fy_error_wrap(err, "write %s", file);
+	return 0;
+}
+
+int spawn_write_id_maps(pid_t pid, const struct spec_linux *l, struct fy_error **err)
+{
+	if (l == NULL)
+		return 0;
+	if (write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
+		return -1;
+	return write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
+}

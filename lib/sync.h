@@ -1,0 +1,54 @@
+/* The parent/child protocol of `create`: framed messages over a SOCK_SEQPACKET socketpair
+ * (one send is one message; a closed peer reads as end of file).
+ *
+ *   parent (foundry create)                         child (lib/init.c, in the new namespaces)
+ *   -----------------------                         ------------------------------------------
+ *   clone3 ------------------------------------->   waits for GO
+ *   write uid/gid maps, join cgroups
+ *   GO  ---------------------------------------->   hostname, mounts, devices (still on the host root)
+ *                                        <-------   HOOKS       "run prestart and createRuntime now"
+ *   prestart + createRuntime hooks (state "creating")
+ *   HOOKS_DONE -------------------------------->    createContainer hooks, pivot_root, masked and
+ *                                                   readonly paths, sysctl, rlimits, checks args[0]
+ *                                        <-------   READY       "waiting on exec.fifo"
+ *   state.json "created", pid file, exit            blocks opening exec.fifo for writing
+ *
+ *   At any step the child may send ERROR {errno, message} instead and exit; the parent adds
+ *   it to its own error, so `--log` has every message.  Reading end of file where a
+ *   message was due means the child died (and is reported as such).
+ */
+#ifndef FOUNDRY_SYNC_H
+#define FOUNDRY_SYNC_H
+
+#include <stddef.h>
+
+struct fy_error;
+
+enum sync_type {
+	SYNC_GO = 1,
+	SYNC_HOOKS,
+	SYNC_HOOKS_DONE,
+	SYNC_READY,
+	SYNC_ERROR,
+};
+
+#define SYNC_MAX_PAYLOAD 4096
+
+struct sync_msg {
+	enum sync_type type;
+	int errnum;
+	char text[SYNC_MAX_PAYLOAD];
+};
+
+/* fds[0] for the parent, fds[1] for the child; both close-on-exec. */
+int sync_socketpair(int fds[2], struct fy_error **err);
+int sync_send(int fd, enum sync_type type, int errnum, const char *text);
+/* Sends an error (message and errno) to the parent. */
+int sync_send_error(int fd, const struct fy_error *error);
+/* Receives one message of type `want`.  An ERROR message becomes *err (with the child's
+ * errno and message); end of file or another type is a protocol error. */
+int sync_expect(int fd, enum sync_type want, struct fy_error **err);
+/* The same, copying the message's text (NUL-terminated) into text. */
+int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struct fy_error **err);
+
+#endif
