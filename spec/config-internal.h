@@ -3,6 +3,8 @@
 #ifndef FOUNDRY_SPEC_CONFIG_INTERNAL_H
 #define FOUNDRY_SPEC_CONFIG_INTERNAL_H
 
+#include <yajl/yajl_gen.h>
+
 #include "spec/config.h"
 #include "spec/json.h"
 
@@ -20,6 +22,10 @@ void spec_seccomp_free(struct spec_seccomp *seccomp);
 
 int spec_resources_parse(struct spec_json *j, yajl_val parent, struct spec_resources **out);
 void spec_resources_free(struct spec_resources *resources);
+
+/* Emitters of config-emit*.c. */
+void spec_emit_linux(yajl_gen g, const struct spec_linux *linux_);
+void spec_emit_idmappings(yajl_gen g, const char *key, const struct spec_id_mapping *m, size_t n);
 
 /* Enumerations shared by the parser, the emitter and `features`, NULL-terminated. */
 extern const char *const spec_namespace_names[];

@@ -264,6 +264,10 @@ void spec_resources_free(struct spec_resources *r)
 	}
 	free(r->devices);
 	free(r->memory);
+	if (r->cpu) {
+		free(r->cpu->cpus);
+		free(r->cpu->mems);
+	}
 	free(r->cpu);
 	free(r->pids);
 	block_io_free(r->block_io);

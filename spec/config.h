@@ -461,6 +461,16 @@ struct spec_config *spec_config_parse(const char *json, size_t len, const char *
 /* Reads and parses <bundle>/config.json. */
 struct spec_config *spec_config_load(const char *bundle, struct fy_error **err);
 void spec_config_free(struct spec_config *config);
+/* The document back as JSON, in runc's key order; `pretty` indents with a tab like
+ * `runc spec`.  parse(to_json(x)) gives x back. */
+char *spec_config_to_json(const struct spec_config *config, bool pretty, size_t *len);
+/* The configuration `foundry spec` writes, the same as `runc spec`'s.  `rootless` applies
+ * runc's rootless changes: a user namespace mapping uid/gid (the caller) to root, no
+ * network namespace, /sys bind-mounted, no gid= mount options, no resources. */
+struct spec_config *spec_config_default(bool rootless, uint32_t uid, uint32_t gid);
+/* Writes <bundle>/config.json (pretty), refusing to replace an existing one with runc's
+ * message "File config.json exists. Remove it first". */
+int spec_config_write_new(const char *bundle, const struct spec_config *config, struct fy_error **err);
 void spec_config_freep(struct spec_config **config);
 #define _cleanup_config_ __attribute__((cleanup(spec_config_freep)))
 

@@ -63,6 +63,18 @@ void emit_i64(yajl_gen g, int64_t x)
 	yajl_gen_integer(g, (long long)x);
 }
 
+/* yajl_gen_number writes its text verbatim as one value, with the separators and
+ * indentation of a value: the one way to get a compact empty container out of yajl. */
+void emit_empty_array(yajl_gen g)
+{
+	yajl_gen_number(g, "[]", 2);
+}
+
+void emit_empty_object(yajl_gen g)
+{
+	yajl_gen_number(g, "{}", 2);
+}
+
 void emit_kstr(yajl_gen g, const char *key, const char *s)
 {
 	if (s == NULL)
@@ -92,6 +104,10 @@ void emit_ki64(yajl_gen g, const char *key, int64_t x)
 void emit_kstrv(yajl_gen g, const char *key, char *const *v, size_t n)
 {
 	emit_key(g, key);
+	if (n == 0) {
+		emit_empty_array(g);
+		return;
+	}
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < n; i++)
 		emit_str(g, v[i]);

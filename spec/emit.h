@@ -21,6 +21,10 @@ void emit_str(yajl_gen g, const char *s);
 void emit_u64(yajl_gen g, uint64_t x);
 void emit_i64(yajl_gen g, int64_t x);
 
+/* "[]" and "{}": yajl's beautifier would spread an empty container over three lines. */
+void emit_empty_array(yajl_gen g);
+void emit_empty_object(yajl_gen g);
+
 void emit_kstr(yajl_gen g, const char *key, const char *s);
 void emit_kbool(yajl_gen g, const char *key, bool b);
 void emit_ku64(yajl_gen g, const char *key, uint64_t x);
