@@ -211,7 +211,7 @@ struct spec_config *spec_config_load(const char *bundle, struct fy_error **err)
 	size_t len = 0;
 
 	if (fy_read_file(path, &data, &len, err) < 0) {
-		fy_error_wrap(err, "load the bundle's configuration \"%s\"", path);
+		fy_error_wrap(err, "load the bundle's configuration");
 		return NULL;
 	}
 	return spec_config_parse(data, len, "config.json", err);
