@@ -587,7 +587,8 @@ int cgroup_oom_event_read(struct fy_cgroup *cg, uint64_t *count, struct fy_error
 		*count = now > cg->oom_seen ? now - cg->oom_seen : 0;
 		cg->oom_seen = now;
 	} else {
-		*count = events;
+		/* The eventfd also fires when the cgroup is removed: not an OOM. */
+		*count = access(cg->dirs[CG_MEMORY], F_OK) == 0 ? events : 0;
 	}
 	return 0;
 }

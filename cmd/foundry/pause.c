@@ -1,0 +1,19 @@
+/* foundry pause <id>: freeze every process of the container (v1 freezer, v2 cgroup.freeze). */
+#include "config.h"
+
+#include <getopt.h>
+
+#include "cmd/foundry/commands.h"
+#include "lib/cgroup-ops.h"
+
+int cmd_pause(const struct global_options *g, int argc, char **argv, struct fy_error **err)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	const char *id;
+
+	if (getopt_long(argc, argv, "+", none, NULL) != -1)
+		return fy_error_set(err, 0, "pause: unknown option");
+	if (command_take_id("pause", argc, argv, optind, &id, err) < 0)
+		return -1;
+	return container_pause(g->root, id, err);
+}
