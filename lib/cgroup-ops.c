@@ -91,6 +91,19 @@ static int emit_stats(struct fy_cgroup *cg, const char *id, container_event_fn e
 	return emit(json, arg) < 0 ? -1 : 0;
 }
 
+static int emit_ooms(struct fy_cgroup *cg, const char *id, container_event_fn emit, void *arg, struct fy_error **err)
+{
+	_cleanup_free_ char *json = xasprintf("{\"type\":\"oom\",\"id\":\"%s\"}", id);
+	uint64_t kills = 0;
+
+	if (cgroup_oom_event_read(cg, &kills, err) < 0)
+		return -1;
+	for (uint64_t i = 0; i < kills; i++)
+		if (emit(json, arg) < 0)
+			return -1;
+	return 0;
+}
+
 static bool still_running(const char *root, const char *id)
 {
 	struct loaded_container lc;
@@ -130,26 +143,26 @@ int container_events(const char *root, const char *id, unsigned interval_ms, boo
 	while (r == 0) {
 		struct pollfd p = { .fd = oom_fd, .events = POLLIN };
 		long long wait = next - now_ms();
+		bool stopped = false;
+		int n = 0;
 		if (wait <= 0) {
-			if (!still_running(root, id))
-				break;
-			r = emit_stats(lc.cgroup, id, emit, arg, err);
-			next = now_ms() + (interval_ms ? interval_ms : 5000);
-			continue;
+			stopped = !still_running(root, id);
+			if (!stopped) {
+				r = emit_stats(lc.cgroup, id, emit, arg, err);
+				next = now_ms() + (interval_ms ? interval_ms : 5000);
+			}
+		} else {
+			n = poll(&p, oom_fd >= 0 ? 1 : 0, (int)(wait > 1000 ? 1000 : wait));
+			if (n < 0 && errno != EINTR)
+				r = fy_error_sys(err, "events: poll");
+			else if (n == 0)
+				stopped = !still_running(root, id);
 		}
-		int n = poll(&p, oom_fd >= 0 ? 1 : 0, (int)(wait > 1000 ? 1000 : wait));
-		if (n < 0 && errno != EINTR) {
-			r = fy_error_sys(err, "events: poll");
-		} else if (n > 0) {
-			uint64_t kills = 0;
-			r = cgroup_oom_event_read(lc.cgroup, &kills, err);
-			_cleanup_free_ char *json = xasprintf("{\"type\":\"oom\",\"id\":\"%s\"}", id);
-			for (uint64_t i = 0; r == 0 && i < kills; i++)
-				if (emit(json, arg) < 0)
-					r = -1;
-		} else if (!still_running(root, id)) {
+		/* An OOM kill usually stops the container: report it before leaving. */
+		if (r == 0 && oom_fd >= 0 && (n > 0 || stopped))
+			r = emit_ooms(lc.cgroup, id, emit, arg, err);
+		if (stopped)
 			break;
-		}
 	}
 	container_unload(&lc);
 	return r;
