@@ -149,6 +149,9 @@ static int spawn_and_configure(const struct container_create_options *o, struct 
 
 	if (sync_socketpair(fds, err) < 0)
 		return -1;
+	_cleanup_close_ int state_dir = openat(c->lc.dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (state_dir < 0)
+		return fy_error_sys(err, "open state directory");
 	struct init_context ctx = {
 		.id = o->id,
 		.config = c->config,
@@ -156,7 +159,8 @@ static int spawn_and_configure(const struct container_create_options *o, struct 
 		.namespaces = &c->namespaces,
 		.rootfs = c->rootfs,
 		.sync_fd = fds[1],
-		.state_dir_fd = c->lc.dirfd,
+		.state_dir_fd = state_dir,
+		.parent_fds = { c->lc.dirfd, fds[0] },
 		.preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,

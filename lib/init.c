@@ -130,6 +130,8 @@ void init_run(const struct init_context *ctx)
 	 * may open /proc/<pid>/exe (the foundry binary) while it is ours (CVE-2019-5736). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(ctx->parent_fds); i++)
+		close(ctx->parent_fds[i]);
 	if (sync_expect(ctx->sync_fd, SYNC_GO, &err) < 0)
 		_exit(FY_EXIT_ERROR);
 	if (init_identity(ctx, &err) < 0 || init_filesystem(ctx, NULL, &err) < 0)

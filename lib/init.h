@@ -16,7 +16,10 @@ struct init_context {
 	const struct ns_plan *namespaces;
 	const char *rootfs;   /* absolute path on the host */
 	int sync_fd;          /* the child's end of the sync socket */
-	int state_dir_fd;     /* for exec.fifo, reachable after pivot_root without /proc */
+	int state_dir_fd;     /* O_PATH, for exec.fifo after pivot_root, without /proc */
+	/* The parent's fds the clone inherited and must drop at once: the locked state dir
+	 * (its flock would outlive `create` and block `start`) and the parent's sync end. */
+	int parent_fds[2];
 	int preserve_fds;
 	bool no_pivot;
 	bool no_new_keyring;
