@@ -29,6 +29,35 @@ static int die(const char *what)
 	exit(1);
 }
 
+/* True once buf holds one whole JSON object.  Not every runtime closes the connection
+ * right after sending (runc 1.1 keeps it open until the container starts), so the end of
+ * the document is found by matching braces outside strings rather than by EOF. */
+static int json_complete(const char *buf, size_t len)
+{
+	int depth = 0, in_string = 0, escaped = 0, started = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_string) {
+			if (escaped)
+				escaped = 0;
+			else if (c == '\\')
+				escaped = 1;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '{') {
+			depth++;
+			started = 1;
+		} else if (c == '}' && --depth == 0 && started) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int receive_state(int listen_fd, const char *out)
 {
 	union {
@@ -54,7 +83,7 @@ static int receive_state(int listen_fd, const char *out)
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
 			memcpy(&fd, CMSG_DATA(c), sizeof fd);
 	/* The rest of the document may come in further writes, without fds. */
-	while (got < sizeof json && (n = read(conn, json + got, sizeof json - got)) > 0)
+	while (!json_complete(json, got) && got < sizeof json && (n = read(conn, json + got, sizeof json - got)) > 0)
 		got += (size_t)n;
 	close(conn);
 	FILE *f = fopen(out, "w");
