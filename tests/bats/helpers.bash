@@ -38,7 +38,7 @@ FY_CGROUP_FS=/sys/fs/cgroup
 FY_RUN_ID=${BATS_RUN_TMPDIR##*-}
 
 # A runtime that hangs must fail its test, not the whole CI job.
-: "${FOUNDRY_TIMEOUT:=60}"
+: "${FOUNDRY_TIMEOUT:=20}"
 
 # Per-test locations.  BATS_TEST_TMPDIR lives until the end of the run, so zz-leaks.bats
 # can still look inside every test's root after the test is gone.
@@ -58,21 +58,16 @@ requires_foundry() {
 }
 
 # The runtime with this test's state root and log.  Never fails; see the header.
-# fd 3 is bats' own output channel: a container that inherited it would hang bats, so it is
-# closed unless the caller sets FY_INHERIT_FDS=1 (the --preserve-fds tests).
+# Only stdin, stdout and stderr are passed on: bats keeps its own pipes and files open (fd 3 is
+# its output channel), and a container that inherited one would hang bats.  A test that passes
+# fds on purpose names them: FY_INHERIT_FDS="3 4" foundry run --preserve-fds 2 ... 3<a 4<b
 foundry() {
 	local out err logsize=0
 	out=$(mktemp "$BATS_TEST_TMPDIR/out.XXXXXX")
 	err=$(mktemp "$BATS_TEST_TMPDIR/err.XXXXXX")
 	[[ -f $FY_LOG ]] && logsize=$(stat -c %s "$FY_LOG")
 	status=0
-	if [[ ${FY_INHERIT_FDS:-} ]]; then
-		timeout -k 5 "$FOUNDRY_TIMEOUT" "$FOUNDRY_BIN" --root "$FY_ROOT" --log "$FY_LOG" "$@" \
-			<"${FY_STDIN:-/dev/null}" >"$out" 2>"$err" || status=$?
-	else
-		timeout -k 5 "$FOUNDRY_TIMEOUT" "$FOUNDRY_BIN" --root "$FY_ROOT" --log "$FY_LOG" "$@" \
-			<"${FY_STDIN:-/dev/null}" >"$out" 2>"$err" 3>&- || status=$?
-	fi
+	fy_exec_runtime "$@" <"${FY_STDIN:-/dev/null}" >"$out" 2>"$err" || status=$?
 	stdout=$(<"$out")
 	stderr=$(<"$err")
 	rm -f "$out" "$err"
@@ -92,6 +87,18 @@ foundry() {
 	} >&2
 	return 0
 }
+
+# Run the runtime (in a subshell) with every fd above 2 closed but those in FY_INHERIT_FDS.
+fy_exec_runtime() (
+	local fd keep=" ${FY_INHERIT_FDS:-} "
+	for fd in /proc/$BASHPID/fd/*; do
+		fd=${fd##*/}
+		((fd > 2)) || continue
+		[[ $keep == *" $fd "* ]] && continue
+		eval "exec $fd>&-" 2>/dev/null || true
+	done
+	exec timeout -k 5 "$FOUNDRY_TIMEOUT" "$FOUNDRY_BIN" --root "$FY_ROOT" --log "$FY_LOG" "$@"
+)
 
 # The runtime, and the test fails unless it exits 0.
 foundry_ok() {
@@ -219,7 +226,7 @@ teardown_bundle() {
 			id=$(basename "$dir")
 			pid=$(state_field "$id" pid 2>/dev/null) || true
 			[[ $pid =~ ^[1-9][0-9]*$ ]] && pids+=("$pid")
-			foundry delete --force "$id"
+			FOUNDRY_TIMEOUT=10 foundry delete --force "$id"
 		done
 		for dir in "$FY_ROOT"/*/; do
 			[[ -d $dir ]] || continue
@@ -239,7 +246,10 @@ teardown_bundle() {
 		done
 	done
 	for p in "${pids[@]}"; do
-		fy_wait_gone "$p" || fy_record_leak "process $p still alive after delete --force"
+		if ! fy_wait_gone "$p"; then
+			fy_record_leak "process $p ($(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null)) alive after delete --force"
+			kill -9 "$p" 2>/dev/null || true
+		fi
 	done
 	for cg in $(fy_test_cgroups); do
 		# Hooks and helpers can leave child cgroups; remove bottom-up.

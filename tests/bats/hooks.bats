@@ -192,7 +192,11 @@ assert_destroyed_before_process() {
 	foundry start ct
 	# With runc, start returns before the init runs the hook; wait until the init is gone.
 	for ((i = 0; i < 100; i++)); do
-		st=$(state_field ct status 2>/dev/null) || st=gone
+		if json=$(state_json ct 2>/dev/null); then
+			st=$(jq -r .status <<<"$json")
+		else
+			st=gone
+		fi
 		[[ $st == stopped || $st == gone ]] && break
 		sleep 0.1
 	done

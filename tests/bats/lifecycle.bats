@@ -209,7 +209,9 @@ open_gate() {
 @test "lifecycle: a created container whose init was killed is reported stopped" {
 	set_args sleep 600
 	foundry_ok create --bundle "$BUNDLE" ct
+	[ "$(state_field ct status)" = created ]
 	pid=$(state_field ct pid)
+	[[ $pid =~ ^[1-9][0-9]*$ ]]
 
 	kill -9 "$pid"
 	wait_for_status ct stopped
@@ -251,7 +253,7 @@ open_gate() {
 	echo "not passed" >"$BATS_TEST_TMPDIR/fd4"
 	set_args sh -c 'cat <&3; if (exec <&4) 2>/dev/null; then echo fd4 open; else echo fd4 closed; fi'
 
-	FY_INHERIT_FDS=1 foundry run --preserve-fds 1 --bundle "$BUNDLE" ct \
+	FY_INHERIT_FDS="3 4" foundry run --preserve-fds 1 --bundle "$BUNDLE" ct \
 		3<"$BATS_TEST_TMPDIR/fd3" 4<"$BATS_TEST_TMPDIR/fd4"
 	assert_status 0
 	[ "$stdout" = $'passed\nfd4 closed' ]
@@ -261,7 +263,7 @@ open_gate() {
 	set_args ls /proc/self/fd
 
 	# ls itself opens one fd to read the directory, so four entries: 0 1 2 and that one.
-	FY_INHERIT_FDS=1 foundry run --bundle "$BUNDLE" ct 3<"$BUNDLE/config.json" 5<"$BUNDLE/config.json"
+	FY_INHERIT_FDS="3 5" foundry run --bundle "$BUNDLE" ct 3<"$BUNDLE/config.json" 5<"$BUNDLE/config.json"
 	assert_status 0
 	[ "$(echo "$stdout" | wc -l)" -eq 4 ]
 	[ "$(echo "$stdout" | head -n3 | tr '\n' ' ')" = "0 1 2 " ]
