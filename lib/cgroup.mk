@@ -23,3 +23,7 @@ tests_unit_cgroup_apply_test_SOURCES = tests/unit/cgroup-apply-test.c tests/unit
 tests_unit_cgroup_apply_test_LDADD = $(FY_LIBS)
 TESTS += tests/unit/cgroup-plan-test tests/unit/cgroup-path-test tests/unit/cgroup-device-test \
 	tests/unit/cgroup-apply-test
+
+# The pure cgroup v2 run (tests/cg2/run.sh boots a VM with ../shared/tools/cg2vm.sh); the
+# integrator's test command calls it.  tests/bats/cgroups.bats runs with the bats suite.
+EXTRA_DIST += tests/cg2/run.sh tests/cg2/payload.sh tests/bats/cgroups.bats
