@@ -413,6 +413,43 @@ static void test_notify(void)
 	rmdir(dir);
 }
 
+/* Every spec flag reaches seccomp(2), together with NEW_LISTENER (TSYNC then needs
+ * TSYNC_ESRCH, which the loader adds). */
+static void test_load_flags(void)
+{
+	char *names[] = { "kexec_load" };
+	char *flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+			  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" };
+	struct spec_syscall sc = { .names = names, .n_names = 1, .action = "SCMP_ACT_NOTIFY" };
+	struct spec_seccomp s = { .default_action = "SCMP_ACT_ALLOW", .flags = flags, .n_flags = 4, .syscalls = &sc,
+				  .n_syscalls = 1, .listener_path = "/unused" };
+	int p[2], status;
+
+	if (pipe(p) < 0)
+		abort();
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct fy_error *err = NULL;
+		int fd = -1;
+
+		close(p[0]);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(&s, &fd, &err) < 0) {
+			dprintf(p[1], "%s", err ? err->msg : strerror(errno));
+			_exit(1);
+		}
+		_exit(fd >= 0 ? 0 : 2);
+	}
+	close(p[1]);
+	char *msg = NULL;
+	struct fy_error *err = NULL;
+	fy_read_fd(p[0], &msg, NULL, &err);
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "TSYNC, LOG, SPEC_ALLOW and WAIT_KILLABLE_RECV load with a listener (%s)", msg && *msg ? msg : "ok");
+	free(msg);
+}
+
 static void test_listener_errors(void)
 {
 	struct fy_error *err = NULL;
@@ -433,6 +470,7 @@ int main(void)
 	test_load();
 	test_state_json();
 	test_notify();
+	test_load_flags();
 	test_listener_errors();
 	return tap_done();
 }
