@@ -271,8 +271,9 @@ static int plan_header(const struct spec_seccomp *s, struct seccomp_plan *p, str
 	if (seccomp_action_from_name(s->default_action, s->has_default_errno_ret, s->default_errno_ret,
 				     &p->default_action, err) < 0)
 		return fy_error_wrap(err, ".linux.seccomp.defaultAction");
+	/* The kernel would notify every syscall, the ones init needs to hand the fd over too. */
 	if (p->default_action == SCMP_ACT_NOTIFY)
-		p->uses_notify = true;
+		return fy_error_set(err, EINVAL, ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 	for (size_t i = 0; i < s->n_architectures; i++) {
 		uint32_t arch;
 		int r = seccomp_arch_from_name(s->architectures[i], &arch);

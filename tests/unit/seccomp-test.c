@@ -182,6 +182,11 @@ static void test_plan_errors(void)
 	expect_plan_error(&s, ".linux.seccomp.defaultAction: action SCMP_ACT_ALLOW does not take an errno",
 			  "defaultErrnoRet with ALLOW is an error (the spec: MUST fail)");
 	s.has_default_errno_ret = false;
+	s.default_action = "SCMP_ACT_NOTIFY";
+	s.listener_path = "/run/agent.sock";
+	expect_plan_error(&s, "SCMP_ACT_NOTIFY cannot be the default action", "NOTIFY as the default action");
+	s.default_action = "SCMP_ACT_ALLOW";
+	s.listener_path = NULL;
 
 	sc.n_names = 0;
 	expect_plan_error(&s, "syscalls[0].names: must contain at least one name", "names must not be empty");
