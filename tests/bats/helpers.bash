@@ -17,8 +17,14 @@
 #
 # FOUNDRY_BIN selects the runtime: the built ./foundry by default; `FOUNDRY_BIN=runc bats
 # tests/bats` runs the suite against runc, to check the tests themselves. Tests that depend on
-# something only Foundry promises (exact --version lines, its error wording) call
-# requires_foundry, which skips them for another runtime and never for Foundry.
+# something only Foundry promises (exact --version lines, its error wording, spec behaviour
+# runc 1.1.5 lacks) call requires_foundry, which skips them for another runtime, never for
+# Foundry.
+#
+# Also: FY_STDIN=FILE (the runtime's stdin, /dev/null by default), FY_INHERIT_FDS="3 4" (fds
+# passed on, for --preserve-fds), FOUNDRY_TIMEOUT (seconds per runtime command, 20),
+# fy_defer CMD... (host cleanup run at teardown), set_args, update_config, wait_for_status,
+# state_field.  Extra containers in one test take cgroupsPath "$FY_CGROUP_PATH-NAME".
 
 FY_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 

@@ -100,6 +100,7 @@ assert_destroyed_before_process() {
 
 	for stage in prestart createRuntime createContainer startContainer poststart poststop; do
 		state=$HOOK_DIR/$stage.state
+		echo "$stage: $(cat "$state")" >&2
 		[ "$(jq -r .id "$state")" = ct ]
 		[ "$(jq -r .bundle "$state")" = "$BUNDLE" ]
 		[[ $(jq -r .ociVersion "$state") =~ ^1\. ]]
