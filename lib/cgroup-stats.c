@@ -1,6 +1,6 @@
-/* Container statistics in the shape of runc's `events --stats` "data" object
- * (libcontainer/cgroups/stats.go as printed by runc's types/events.go): cpu, memory,
- * pids, blkio, hugetlb.  Each controller is read in the format of the hierarchy it is
+/* Container statistics in the shape of runc's `events --stats` "data" object (runc's
+ * types/events.go, not libcontainer's stats.go: "throttledPeriods", zero counters left
+ * out as Go's omitempty does): cpu, cpuset, memory, pids, blkio, hugetlb.  Each controller is read in the format of the hierarchy it is
  * on, so hybrid hosts report v1 memory next to v2 hugetlb. */
 #include "config.h"
 
@@ -28,6 +28,13 @@ static void gen_u64(yajl_gen g, const char *key, uint64_t v)
 	int n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
 	gen_str(g, key);
 	yajl_gen_number(g, buf, (size_t)n);
+}
+
+/* Go's `json:",omitempty"`: runc leaves zero counters out of its events. */
+static void gen_u64_nz(yajl_gen g, const char *key, uint64_t v)
+{
+	if (v)
+		gen_u64(g, key, v);
 }
 
 static uint64_t u64(const char *dir, const char *file)
@@ -69,14 +76,14 @@ static void gen_cpu(yajl_gen g, const struct fy_cgroup *cg)
 	gen_str(g, "usage");
 	yajl_gen_map_open(g);
 	if (v2) {
-		gen_u64(g, "total", keyed(cpu, "cpu.stat", "usage_usec") * 1000);
+		gen_u64_nz(g, "total", keyed(cpu, "cpu.stat", "usage_usec") * 1000);
 		gen_u64(g, "kernel", keyed(cpu, "cpu.stat", "system_usec") * 1000);
 		gen_u64(g, "user", keyed(cpu, "cpu.stat", "user_usec") * 1000);
 	} else {
 		const char *acct = cg->dirs[CG_CPUACCT];
 		long hz = sysconf(_SC_CLK_TCK);
 		uint64_t ns_per_tick = hz > 0 ? 1000000000ULL / (uint64_t)hz : 10000000ULL;
-		gen_u64(g, "total", u64(acct, "cpuacct.usage"));
+		gen_u64_nz(g, "total", u64(acct, "cpuacct.usage"));
 		gen_percpu(g, "percpu", acct, "cpuacct.usage_percpu");
 		gen_percpu(g, "percpu_kernel", acct, "cpuacct.usage_percpu_sys");
 		gen_percpu(g, "percpu_user", acct, "cpuacct.usage_percpu_user");
@@ -86,11 +93,68 @@ static void gen_cpu(yajl_gen g, const struct fy_cgroup *cg)
 	yajl_gen_map_close(g);
 	gen_str(g, "throttling");
 	yajl_gen_map_open(g);
-	gen_u64(g, "periods", keyed(cpu, "cpu.stat", "nr_periods"));
-	gen_u64(g, "throttled_periods", keyed(cpu, "cpu.stat", "nr_throttled"));
-	gen_u64(g, "throttled_time", v2 ? keyed(cpu, "cpu.stat", "throttled_usec") * 1000
-					: keyed(cpu, "cpu.stat", "throttled_time"));
+	gen_u64_nz(g, "periods", keyed(cpu, "cpu.stat", "nr_periods"));
+	gen_u64_nz(g, "throttledPeriods", keyed(cpu, "cpu.stat", "nr_throttled"));
+	gen_u64_nz(g, "throttledTime", v2 ? keyed(cpu, "cpu.stat", "throttled_usec") * 1000
+					  : keyed(cpu, "cpu.stat", "throttled_time"));
 	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+}
+
+/* "0-2,5" -> [0,1,2,5] */
+static void gen_list(yajl_gen g, const char *key, const char *dir, const char *file, const char *fallback)
+{
+	_cleanup_free_ char *s = cgroup_fs_read(dir, file);
+
+	if (s == NULL || *s == '\0') {
+		free(s);
+		s = cgroup_fs_read(dir, fallback);
+	}
+	gen_str(g, key);
+	yajl_gen_array_open(g);
+	for (char *save = NULL, *tok = s ? strtok_r(s, ",\n", &save) : NULL; tok; tok = strtok_r(NULL, ",\n", &save)) {
+		unsigned long a, b;
+		int n = sscanf(tok, "%lu-%lu", &a, &b);
+		if (n < 1)
+			continue;
+		if (n == 1)
+			b = a;
+		for (unsigned long i = a; i <= b && i - a < 65536; i++) {
+			char buf[24];
+			int len = snprintf(buf, sizeof(buf), "%lu", i);
+			yajl_gen_number(g, buf, (size_t)len);
+		}
+	}
+	yajl_gen_array_close(g);
+}
+
+static void gen_cpuset(yajl_gen g, const struct fy_cgroup *cg)
+{
+	static const char *const v1_flags[] = { "cpu_exclusive",      "mem_hardwall",       "mem_exclusive",
+						"memory_migrate",     "memory_spread_page", "memory_spread_slab",
+						"memory_pressure",    "sched_load_balance", "sched_relax_domain_level" };
+	const char *c = cg->dirs[CG_CPUSET];
+
+	if (c == NULL)
+		return;
+	gen_str(g, "cpuset");
+	yajl_gen_map_open(g);
+	if (cg->placement.where[CG_CPUSET] == CG_V2) {
+		gen_list(g, "cpus", c, "cpuset.cpus.effective", "cpuset.cpus");
+		gen_list(g, "mems", c, "cpuset.mems.effective", "cpuset.mems");
+	} else {
+		gen_list(g, "cpus", c, "cpuset.cpus", "cpuset.effective_cpus");
+		gen_list(g, "mems", c, "cpuset.mems", "cpuset.effective_mems");
+		for (size_t i = 0; i < ARRAY_SIZE(v1_flags); i++) {
+			_cleanup_free_ char *file = xasprintf("cpuset.%s", v1_flags[i]);
+			_cleanup_free_ char *v = cgroup_fs_read(c, file);
+			gen_str(g, v1_flags[i]);
+			if (v && *v)
+				yajl_gen_number(g, v, strlen(v));
+			else
+				yajl_gen_integer(g, 0);
+		}
+	}
 	yajl_gen_map_close(g);
 }
 
@@ -100,8 +164,8 @@ static void gen_memory_entry(yajl_gen g, const char *key, uint64_t limit, uint64
 	gen_str(g, key);
 	yajl_gen_map_open(g);
 	gen_u64(g, "limit", limit);
-	gen_u64(g, "usage", usage);
-	gen_u64(g, "max", max);
+	gen_u64_nz(g, "usage", usage);
+	gen_u64_nz(g, "max", max);
 	gen_u64(g, "failcnt", failcnt);
 	yajl_gen_map_close(g);
 }
@@ -145,14 +209,14 @@ static void gen_memory(yajl_gen g, const struct fy_cgroup *cg)
 	if (cg->placement.where[CG_MEMORY] == CG_V2) {
 		uint64_t usage = u64(m, "memory.current"), swap = u64(m, "memory.swap.current");
 		uint64_t limit = u64(m, "memory.max"), swap_limit = u64(m, "memory.swap.max");
-		gen_u64(g, "cache", keyed(m, "memory.stat", "file"));
+		gen_u64_nz(g, "cache", keyed(m, "memory.stat", "file"));
 		gen_memory_entry(g, "usage", limit, usage, u64(m, "memory.peak"), keyed(m, "memory.events", "max"));
 		/* runc reports v2 swap as memory+swap, the v1 memsw meaning. */
 		gen_memory_entry(g, "swap", swap_limit == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX : swap_limit + limit,
 				 usage + swap, 0, 0);
 		gen_raw(g, m, "memory.stat");
 	} else {
-		gen_u64(g, "cache", keyed(m, "memory.stat", "cache"));
+		gen_u64_nz(g, "cache", keyed(m, "memory.stat", "cache"));
 		gen_v1_memory_entry(g, "usage", m, "memory");
 		gen_v1_memory_entry(g, "swap", m, "memory.memsw");
 		gen_v1_memory_entry(g, "kernel", m, "memory.kmem");
@@ -169,8 +233,8 @@ static void gen_pids(yajl_gen g, const struct fy_cgroup *cg)
 
 	gen_str(g, "pids");
 	yajl_gen_map_open(g);
-	gen_u64(g, "current", u64(p, "pids.current"));
-	gen_u64(g, "limit", limit == UINT64_MAX ? 0 : limit); /* runc: 0 is "max" */
+	gen_u64_nz(g, "current", u64(p, "pids.current"));
+	gen_u64_nz(g, "limit", limit == UINT64_MAX ? 0 : limit); /* runc: 0 is "max" */
 	yajl_gen_map_close(g);
 }
 
@@ -190,6 +254,8 @@ static void gen_blkio_v1(yajl_gen g, const char *key, const char *dir, const cha
 {
 	_cleanup_free_ char *s = dir ? cgroup_fs_read(dir, file) : NULL;
 
+	if (s == NULL || strchr(s, ':') == NULL)
+		return; /* omitempty */
 	gen_str(g, key);
 	yajl_gen_array_open(g);
 	for (char *line = s; line && *line;) {
@@ -209,6 +275,8 @@ static void gen_blkio_v2(yajl_gen g, const char *key, const char *dir, const cha
 {
 	_cleanup_free_ char *s = dir ? cgroup_fs_read(dir, "io.stat") : NULL;
 
+	if (s == NULL || strchr(s, ':') == NULL)
+		return; /* omitempty */
 	gen_str(g, key);
 	yajl_gen_array_open(g);
 	for (char *line = s; line && *line;) {
@@ -270,8 +338,8 @@ static void gen_hugetlb(yajl_gen g, const struct fy_cgroup *cg)
 		_cleanup_free_ char *events = xasprintf("hugetlb.%s.events", size);
 		gen_str(g, size);
 		yajl_gen_map_open(g);
-		gen_u64(g, "usage", u64(h, e->d_name));
-		gen_u64(g, "max", v2 ? 0 : u64(h, max));
+		gen_u64_nz(g, "usage", u64(h, e->d_name));
+		gen_u64_nz(g, "max", v2 ? 0 : u64(h, max));
 		gen_u64(g, "failcnt", v2 ? keyed(h, events, "max") : u64(h, fail));
 		yajl_gen_map_close(g);
 	}
@@ -287,6 +355,7 @@ char *cgroup_stats_build(const struct fy_cgroup *cg, struct fy_error **err)
 
 	yajl_gen_map_open(g);
 	gen_cpu(g, cg);
+	gen_cpuset(g, cg);
 	gen_memory(g, cg);
 	gen_pids(g, cg);
 	gen_blkio(g, cg);

@@ -1,6 +1,7 @@
 /* foundry update [flags] <id>: change a running container's resources.
  *   -r, --resources FILE|-   linux.resources JSON (config-linux.md "Control groups")
- *   runc's flags, applied over the JSON: --memory 512m, --cpu-quota 50000, --pids-limit 64 ...
+ *   or runc's flags: --memory 512m, --cpu-quota 50000, --pids-limit 64 ...  (as in runc,
+ *   the flags are ignored when --resources is given)
  * Memory sizes take runc's units (b, k, m, g, t; powers of 1024) or -1 for unlimited. */
 #include "config.h"
 
@@ -216,12 +217,15 @@ int cmd_update(const struct global_options *g, int argc, char **argv, struct fy_
 		res = read_resources(resources_path, &holder, err);
 		if (res == NULL)
 			return fy_error_wrap(err, "update");
-	} else {
-		holder = xzalloc(sizeof(*holder));
-		holder->linux_ = xzalloc(sizeof(*holder->linux_));
-		res = holder->linux_->resources = xzalloc(sizeof(*res));
+		/* runc reads either the JSON or the flags, never both. */
+		if (n_flags)
+			fy_warn("update: --%s and the other resource flags are ignored with --resources (as runc does)",
+				flags[0].name);
+		return container_update(g->root, id, res, err);
 	}
-	/* Flags override the JSON, as in runc. */
+	holder = xzalloc(sizeof(*holder));
+	holder->linux_ = xzalloc(sizeof(*holder->linux_));
+	res = holder->linux_->resources = xzalloc(sizeof(*res));
 	for (size_t i = 0; i < n_flags; i++)
 		if (apply_flag(res, flags[i].opt, flags[i].name, flags[i].arg, err) < 0)
 			return -1;

@@ -69,7 +69,7 @@ check "cpu: cpu.max from quota and period" is $CG/cpu/cpu.max "10000 100000"
 check "cpu: cpu.weight converted from shares 1024" is $CG/cpu/cpu.weight 39
 check "cpu: a busy loop is throttled (cpu.stat nr_throttled > 0)" wait_for stat_gt0 $CG/cpu/cpu.stat nr_throttled
 fy events --stats cpu >/tmp/cpu.stats 2>&1
-check "cpu: events --stats shows throttled periods" sh -c "grep -q '\"throttled_periods\":[1-9]' /tmp/cpu.stats"
+check "cpu: events --stats shows throttled periods" sh -c "grep -q '\"throttledPeriods\":[1-9]' /tmp/cpu.stats"
 fy delete --force cpu
 
 # ---- cpuset ------------------------------------------------------------------------------------
