@@ -174,6 +174,7 @@ int container_destroy(const char *root, struct loaded_container *lc, const struc
 		else
 			hooks = snapshot->hooks;
 	}
+	fy_debug("container \"%s\": destroying", s->id);
 	if (s->pid > 0 && fy_process_alive(s->pid, s->pid_start_time)) {
 		signal_init(s, SIGKILL, NULL);
 		wait_for_exit(s);

@@ -32,6 +32,7 @@ struct created {
 	struct spec_config *config;
 	struct mount_plan mounts;
 	struct ns_plan namespaces;
+	struct security_plan security;
 	struct loaded_container lc;
 	char *bundle;
 	char *rootfs;
@@ -45,6 +46,7 @@ static void created_release(struct created *c)
 	spec_config_free(c->config);
 	mount_plan_free(&c->mounts);
 	ns_plan_close(&c->namespaces);
+	security_plan_free(&c->security);
 	container_unload(&c->lc);
 	free(c->bundle);
 	free(c->rootfs);
@@ -83,9 +85,12 @@ static int load_bundle(const struct container_create_options *o, struct created 
 	if (realpath(joined, resolved) == NULL)
 		return fy_error_sys(err, "config.json: .root.path: \"%s\"", root);
 	c->rootfs = xstrdup(resolved);
+	fy_debug("bundle \"%s\", rootfs \"%s\"", c->bundle, c->rootfs);
 	if (mount_plan_build(c->config, c->bundle, &c->mounts, err) < 0)
 		return -1;
-	return ns_plan_build(c->config->linux_, &c->namespaces, err);
+	if (ns_plan_build(c->config->linux_, &c->namespaces, err) < 0)
+		return -1;
+	return security_prepare(c->config, &c->security, err);
 }
 
 static void record_init(struct created *c, const char *id)
@@ -121,7 +126,8 @@ static int prepare_environment(const struct container_create_options *o, struct 
 	_cleanup_close_ int snap = openat(c->lc.dirfd, FY_CONFIG_SNAPSHOT, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (snap < 0 || fy_write_all(snap, text, len) < 0)
 		return fy_error_sys(err, "save config snapshot");
-	if (mknodat(c->lc.dirfd, FY_EXEC_FIFO, S_IFIFO | 0600, 0) < 0)
+	/* 0622 like runc: the init opens it for writing after setuid to the container user. */
+	if (mknodat(c->lc.dirfd, FY_EXEC_FIFO, S_IFIFO | 0622, 0) < 0 || fchmodat(c->lc.dirfd, FY_EXEC_FIFO, 0622, 0) < 0)
 		return fy_error_sys(err, "create exec.fifo");
 	const struct spec_linux *l = c->config->linux_;
 	if (o->cgroup_manager == NULL || strcmp(o->cgroup_manager, "disabled") != 0) {
@@ -157,6 +163,7 @@ static int spawn_and_configure(const struct container_create_options *o, struct 
 		.config = c->config,
 		.mounts = &c->mounts,
 		.namespaces = &c->namespaces,
+		.security = &c->security,
 		.rootfs = c->rootfs,
 		.sync_fd = fds[1],
 		.state_dir_fd = state_dir,
@@ -171,6 +178,8 @@ static int spawn_and_configure(const struct container_create_options *o, struct 
 	close(fds[1]);
 	if (c->pid < 0)
 		return -1;
+	fy_debug("container \"%s\": init is pid %d, %s", o->id, (int)c->pid,
+		 into_cgroup ? "cloned into its cgroup" : "joining its cgroup now");
 	c->lc.state->pid = c->pid;
 	fy_process_stat(c->pid, NULL, &c->lc.state->pid_start_time);
 	if (fy_state_write(c->lc.dirfd, c->lc.state, err) < 0)
@@ -191,16 +200,21 @@ static int run_create_hooks(struct created *c, struct fy_error **err)
 	if (sync_expect(c->sync_fd, SYNC_HOOKS, err) < 0)
 		return -1;
 	c->hooks_started = true;
+	fy_debug("init is ready for the prestart and createRuntime hooks");
 	_cleanup_free_ char *creating = container_oci_state(c->lc.state, FY_STATUS_CREATING, false);
 	if (hooks_run_stage(c->config->hooks, SPEC_HOOK_PRESTART, creating, err) < 0 ||
 	    hooks_run_stage(c->config->hooks, SPEC_HOOK_CREATE_RUNTIME, creating, err) < 0)
 		return -1;
 	_cleanup_free_ char *created = container_oci_state(c->lc.state, FY_STATUS_CREATED, false);
-	if (strlen(created) >= SYNC_MAX_PAYLOAD)
+	_cleanup_free_ char *both = xasprintf("%s\n%s", creating, created);
+	if (strlen(both) >= SYNC_MAX_PAYLOAD)
 		return fy_error_set(err, 0, "container state is too large for the init protocol (%zu bytes)",
-				    strlen(created));
-	if (sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, created) < 0)
+				    strlen(both));
+	if (sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, both) < 0)
 		return fy_error_sys(err, "resume the container's init");
+	if (c->security.has_seccomp && c->security.seccomp.uses_notify &&
+	    security_hand_over_notify_fd(c->config, c->sync_fd, c->pid, creating, err) < 0)
+		return -1;
 	return sync_expect(c->sync_fd, SYNC_READY, err);
 }
 
@@ -327,6 +341,7 @@ static int start_loaded(const char *root, struct loaded_container *lc, const str
 			return fy_error_set(err, 0, "cannot start a container that has stopped");
 		return fy_error_set(err, 0, "cannot start an already running container");
 	}
+	fy_debug("container \"%s\": releasing init through exec.fifo", lc->state->id);
 	if (release_init(lc, err) < 0) {
 		container_destroy(root, lc, hooks, NULL);
 		return -1;

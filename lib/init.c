@@ -3,6 +3,7 @@
 #include "lib/init.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -95,6 +96,9 @@ static int init_after_hooks(const struct init_context *ctx, const char *state_js
 		return -1;
 	if (rootfs_switch(ctx->rootfs, ctx->no_pivot, ctx->mounts->root_propagation, err) < 0)
 		return -1;
+	/* The container's /proc is in place and /proc/sys not yet read-only. */
+	if (security_apply_sysctl(c, err) < 0)
+		return -1;
 	if (rootfs_finalize(c, err) < 0)
 		return -1;
 	if (chdir(c->process->cwd) < 0)
@@ -119,6 +123,34 @@ static int wait_for_start(const struct init_context *ctx, struct fy_error **err)
 	return fifo;
 }
 
+/* The caller's other fds (a pipe a shell reads until end of file, say) must not stay
+ * open in an init that waits for `start`: keep stdio, the preserved fds and our own. */
+static void close_inherited_fds(const struct init_context *ctx)
+{
+	int keep[4 + SPEC_NS_COUNT];
+	size_t n_keep = 0;
+	keep[n_keep++] = ctx->sync_fd;
+	keep[n_keep++] = ctx->state_dir_fd;
+	keep[n_keep++] = fy_log_fd();
+	for (int i = 0; i < SPEC_NS_COUNT; i++)
+		keep[n_keep++] = ctx->namespaces->join_fd[i];
+
+	_cleanup_closedir_ DIR *dir = opendir("/proc/self/fd");
+	if (dir == NULL)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		long fd;
+		if (fy_parse_long(de->d_name, &fd) < 0 || fd < 3 + ctx->preserve_fds || fd == dirfd(dir))
+			continue;
+		bool needed = false;
+		for (size_t i = 0; i < n_keep; i++)
+			needed = needed || keep[i] == fd;
+		if (!needed)
+			close((int)fd);
+	}
+}
+
 void init_run(const struct init_context *ctx)
 {
 	_cleanup_error_ struct fy_error *err = NULL;
@@ -132,6 +164,7 @@ void init_run(const struct init_context *ctx)
 	prctl(PR_SET_DUMPABLE, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(ctx->parent_fds); i++)
 		close(ctx->parent_fds[i]);
+	close_inherited_fds(ctx);
 	if (sync_expect(ctx->sync_fd, SYNC_GO, &err) < 0)
 		_exit(FY_EXIT_ERROR);
 	if (init_identity(ctx, &err) < 0 || init_filesystem(ctx, NULL, &err) < 0)
@@ -139,24 +172,27 @@ void init_run(const struct init_context *ctx)
 	if (sync_send(ctx->sync_fd, SYNC_HOOKS, 0, NULL) < 0 ||
 	    sync_expect_text(ctx->sync_fd, SYNC_HOOKS_DONE, state_json, sizeof state_json, &err) < 0)
 		_exit(FY_EXIT_ERROR);
-	if (init_after_hooks(ctx, state_json, &exe, &err) < 0)
+	/* HOOKS_DONE carries two states, one per line: "creating" for createContainer hooks
+	 * and "created" for startContainer hooks. */
+	char *created_json = strchr(state_json, '\n');
+	if (created_json)
+		*created_json++ = '\0';
+	else
+		created_json = state_json;
+	if (init_after_hooks(ctx, state_json, &exe, &err) < 0 ||
+	    security_apply(c, ctx->security, ctx->sync_fd, &err) < 0)
 		fail_to_parent(ctx, &err);
+	/* From READY on, the container outlives `create`: no death signal may be pending. */
+	prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(ctx->sync_fd, SYNC_READY, 0, NULL) < 0)
 		_exit(FY_EXIT_ERROR);
 	close(ctx->sync_fd);
-	prctl(PR_SET_PDEATHSIG, 0);
 
 	int fifo = wait_for_start(ctx, &err);
 	if (fifo < 0)
 		fail_to_start(-1, &err, FY_EXIT_ERROR);
-	if (hooks_run_stage(c->hooks, SPEC_HOOK_START_CONTAINER, state_json, &err) < 0)
+	if (hooks_run_stage(c->hooks, SPEC_HOOK_START_CONTAINER, created_json, &err) < 0)
 		fail_to_start(fifo, &err, FY_EXIT_ERROR);
-	if (process_set_user(&c->process->user, &err) < 0)
-		fail_to_start(fifo, &err, FY_EXIT_ERROR);
-	if (c->process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		fy_error_sys(&err, "set no_new_privs");
-		fail_to_start(fifo, &err, FY_EXIT_ERROR);
-	}
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL); /* foreground run blocked them for its wait */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "lib/init-security.h"
 #include "lib/mounts.h"
 #include "lib/namespaces.h"
 #include "spec/config.h"
@@ -14,6 +15,7 @@ struct init_context {
 	const struct spec_config *config;
 	const struct mount_plan *mounts;
 	const struct ns_plan *namespaces;
+	const struct security_plan *security; /* planned by the parent before clone */
 	const char *rootfs;   /* absolute path on the host */
 	int sync_fd;          /* the child's end of the sync socket */
 	int state_dir_fd;     /* O_PATH, for exec.fifo after pivot_root, without /proc */

@@ -194,10 +194,10 @@ static int apply_step(int rootfd, const struct mount_step *step, struct fy_error
 
 int rootfs_prepare(const struct rootfs_options *opts, struct fy_error **err)
 {
-	/* Nothing mounted for the container may propagate back to the host. */
-	unsigned long prop = opts->plan->root_propagation ? opts->plan->root_propagation : MS_SLAVE | MS_REC;
-	if ((prop & (MS_SHARED)) != 0)
-		prop = MS_SLAVE | MS_REC; /* "/" becomes shared only after pivot_root */
+	/* Nothing mounted for the container may propagate back to the host.
+	 * rootfsPropagation itself is applied to the new "/" after pivot_root: applied
+	 * here, "unbindable" would forbid the self-bind below and "shared" would leak. */
+	unsigned long prop = (opts->plan->root_propagation & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE;
 	if (mount(NULL, "/", NULL, prop | MS_REC, NULL) < 0)
 		return fy_error_sys(err, "make the mount tree private to the container");
 	/* pivot_root needs the new root to be a mount point. */

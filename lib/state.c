@@ -64,7 +64,7 @@ int fy_state_dir_create(const char *root, const char *id, struct fy_error **err)
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return fy_error_sys(err, "open state root \"%s\"", root);
-	if (mkdirat(rootfd, id, 0700) < 0) {
+	if (mkdirat(rootfd, id, 0711) < 0) {
 		if (errno == EEXIST)
 			return fy_error_set(err, 0, FY_MSG_EXISTS);
 		return fy_error_sys(err, "create state directory \"%s/%s\"", root, id);

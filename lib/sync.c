@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "lib/error.h"
 #include "lib/util.h"
@@ -21,7 +22,8 @@ struct sync_wire {
 
 static const char *const type_names[] = {
 	[SYNC_GO] = "GO", [SYNC_HOOKS] = "HOOKS", [SYNC_HOOKS_DONE] = "HOOKS_DONE",
-	[SYNC_READY] = "READY", [SYNC_ERROR] = "ERROR",
+	[SYNC_READY] = "READY", [SYNC_ERROR] = "ERROR", [SYNC_SECCOMP] = "SECCOMP",
+	[SYNC_SECCOMP_DONE] = "SECCOMP_DONE",
 };
 
 int sync_socketpair(int fds[2], struct fy_error **err)
@@ -53,13 +55,23 @@ int sync_send_error(int fd, const struct fy_error *error)
 	return sync_send(fd, SYNC_ERROR, error ? error->errnum : 0, error ? error->msg : "unknown error");
 }
 
-int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struct fy_error **err)
+/* Receives one message of type want; its text goes to text (when given) and an fd it
+ * carries in SCM_RIGHTS to *passfd (when given, which makes the fd required). */
+static int sync_receive(int fd, enum sync_type want, char *text, size_t size, int *passfd, struct fy_error **err)
 {
 	struct sync_wire w;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = &w, .iov_len = sizeof w - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof control.buf };
 	ssize_t n;
 
+	memset(&control, 0, sizeof control);
 	do {
-		n = recv(fd, &w, sizeof w - 1, 0);
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return fy_error_sys(err, "read from container init (waiting for %s)", type_names[want]);
@@ -68,6 +80,14 @@ int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struc
 	if ((size_t)n < offsetof(struct sync_wire, text))
 		return fy_error_set(err, 0, "short message from container init");
 	((char *)&w)[n] = '\0';
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int received = -1;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&received, CMSG_DATA(c), sizeof received);
+	if (passfd)
+		*passfd = received;
+	else if (received >= 0)
+		close(received);
 	if (w.type == SYNC_ERROR) {
 		/* The child's message already ends with strerror(): keep its errno without
 		 * appending it a second time. */
@@ -75,7 +95,7 @@ int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struc
 		(*err)->errnum = w.errnum;
 		return -1;
 	}
-	if (w.type != (uint32_t)want)
+	if (w.type != (uint32_t)want || (passfd && received < 0))
 		return fy_error_set(err, 0, "protocol error: expected %s from container init, got message %u",
 				    type_names[want], w.type);
 	if (text && size > 0)
@@ -83,7 +103,41 @@ int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struc
 	return 0;
 }
 
+int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struct fy_error **err)
+{
+	return sync_receive(fd, want, text, size, NULL, err);
+}
+
 int sync_expect(int fd, enum sync_type want, struct fy_error **err)
 {
-	return sync_expect_text(fd, want, NULL, 0, err);
+	return sync_receive(fd, want, NULL, 0, NULL, err);
 }
+
+int sync_expect_fd(int fd, enum sync_type want, int *passfd, struct fy_error **err)
+{
+	return sync_receive(fd, want, NULL, 0, passfd, err);
+}
+
+int sync_send_fd(int fd, enum sync_type type, int passfd)
+{
+	struct sync_wire w = { .type = type };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = &w, .iov_len = offsetof(struct sync_wire, text) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof control.buf };
+	memset(&control, 0, sizeof control);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passfd, sizeof passfd);
+	ssize_t n;
+	do {
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	return n == (ssize_t)iov.iov_len ? 0 : -1;
+}
+

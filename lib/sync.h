@@ -30,6 +30,8 @@ enum sync_type {
 	SYNC_HOOKS_DONE,
 	SYNC_READY,
 	SYNC_ERROR,
+	SYNC_SECCOMP,      /* child -> parent, with the SCMP_ACT_NOTIFY fd in SCM_RIGHTS */
+	SYNC_SECCOMP_DONE, /* parent -> child: the fd reached listenerPath */
 };
 
 #define SYNC_MAX_PAYLOAD 4096
@@ -50,5 +52,9 @@ int sync_send_error(int fd, const struct fy_error *error);
 int sync_expect(int fd, enum sync_type want, struct fy_error **err);
 /* The same, copying the message's text (NUL-terminated) into text. */
 int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struct fy_error **err);
+
+/* SYNC_SECCOMP: one message carrying an fd. */
+int sync_send_fd(int fd, enum sync_type type, int passfd);
+int sync_expect_fd(int fd, enum sync_type want, int *passfd, struct fy_error **err);
 
 #endif
