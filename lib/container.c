@@ -373,35 +373,6 @@ int container_start(const char *root, const char *id, struct fy_error **err)
 	return ret;
 }
 
-static const int forwarded_signals[] = {
-	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGPIPE,
-};
-
-/* Foreground run: forwards the signals we receive to the container's init and returns
- * its status the way a shell would (128+signal when it was killed). */
-static int wait_foreground(pid_t pid, const sigset_t *set)
-{
-	for (;;) {
-		siginfo_t info;
-		int sig = sigwaitinfo(set, &info);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		int status;
-		pid_t done;
-		while ((done = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (done != pid)
-				continue;
-			if (WIFSIGNALED(status))
-				return 128 + WTERMSIG(status);
-			return WEXITSTATUS(status);
-		}
-	}
-}
-
 int container_run(const struct container_run_options *opts, int *status, struct fy_error **err)
 {
 	struct created c;
@@ -411,8 +382,8 @@ int container_run(const struct container_run_options *opts, int *status, struct 
 	 * init unblocks them before execve. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; !opts->detach && i < ARRAY_SIZE(forwarded_signals); i++)
-		sigaddset(&set, forwarded_signals[i]);
+	if (!opts->detach)
+		spawn_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 
 	int ret = create_in_process(&opts->create, &c, err);
@@ -421,7 +392,7 @@ int container_run(const struct container_run_options *opts, int *status, struct 
 		ret = start_loaded(opts->create.root, &c.lc, c.config->hooks, err);
 	}
 	if (ret == 0 && !opts->detach) {
-		*status = wait_foreground(c.pid, &set);
+		*status = spawn_wait_foreground(c.pid, &set);
 		if (!opts->keep && container_destroy(opts->create.root, &c.lc, c.config->hooks, err) < 0)
 			ret = -1;
 	}

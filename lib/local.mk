@@ -17,4 +17,5 @@ libfoundry_a_SOURCES += \
 	lib/process.c lib/process.h \
 	lib/spawn.c lib/spawn.h \
 	lib/init.c lib/init.h lib/init-security.c lib/init-security.h \
-	lib/container.c lib/container.h lib/container-internal.h lib/container-ops.c
+	lib/container.c lib/container.h lib/container-internal.h lib/container-ops.c \
+	lib/exec.c lib/exec.h

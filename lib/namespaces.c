@@ -19,6 +19,16 @@ static const enum spec_namespace_type join_order[] = {
 	SPEC_NS_USER, SPEC_NS_IPC, SPEC_NS_UTS, SPEC_NS_NETWORK, SPEC_NS_MOUNT, SPEC_NS_CGROUP,
 };
 
+const char *ns_proc_name(enum spec_namespace_type type)
+{
+	static const char *const names[SPEC_NS_COUNT] = {
+		[SPEC_NS_PID] = "pid", [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",
+		[SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",     [SPEC_NS_USER] = "user",
+		[SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
+	};
+	return names[type];
+}
+
 int ns_plan_build(const struct spec_linux *linux_, struct ns_plan *plan, struct fy_error **err)
 {
 	memset(plan, 0, sizeof *plan);

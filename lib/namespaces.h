@@ -16,6 +16,9 @@ struct ns_plan {
 	bool has[SPEC_NS_COUNT];   /* the container has its own (new or joined) namespace */
 };
 
+/* The name of a namespace type under /proc/<pid>/ns/ ("net", "mnt", ...). */
+const char *ns_proc_name(enum spec_namespace_type type);
+
 /* Opens and checks every namespace path; errors name the namespace and path. */
 int ns_plan_build(const struct spec_linux *linux_, struct ns_plan *plan, struct fy_error **err);
 void ns_plan_close(struct ns_plan *plan);

@@ -229,9 +229,16 @@ int rootfs_switch(const char *rootfs, bool no_pivot, unsigned long root_propagat
 			return fy_error_sys(err, "chroot to rootfs");
 	} else {
 		/* pivot_root(".", ".") stacks the old root on top of the new one; unmounting
-		 * "." then drops it, with no temporary directory in the image (runc, lxc). */
+		 * it then drops it, with no temporary directory in the image (runc, lxc).
+		 * "." must name the old root for that, not the new one under it (which would
+		 * turn every mount of the container into a slave): fchdir to it first. */
+		_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		if (oldroot < 0)
+			return fy_error_sys(err, "open the old root");
 		if (fy_pivot_root(".", ".") < 0)
 			return fy_error_sys(err, "pivot_root to \"%s\"", rootfs);
+		if (fchdir(oldroot) < 0)
+			return fy_error_sys(err, "chdir to the old root");
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return fy_error_sys(err, "make the old root a slave");
 		if (umount2(".", MNT_DETACH) < 0)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/error.h"
@@ -51,27 +52,73 @@ static pid_t clone_child(unsigned long flags, int cgroup_fd, bool *into_cgroup)
 	return clone_legacy(flags);
 }
 
-pid_t spawn_init(const struct init_context *ctx, int cgroup_fd, bool *into_cgroup, struct fy_error **err)
+pid_t spawn_child(const struct ns_plan *ns, int cgroup_fd, bool *into_cgroup,
+		  void (*child_main)(const void *arg), const void *arg, struct fy_error **err)
 {
 	int saved_ns[2];
 
-	if (ns_enter_for_children(ctx->namespaces, saved_ns, err) < 0) {
+	if (ns_enter_for_children(ns, saved_ns, err) < 0) {
 		ns_restore_for_children(saved_ns, NULL);
 		return -1;
 	}
-	pid_t pid = clone_child(ctx->namespaces->clone_flags, cgroup_fd, into_cgroup);
-	if (pid == 0)
-		init_run(ctx);
+	pid_t pid = clone_child(ns->clone_flags, cgroup_fd, into_cgroup);
+	if (pid == 0) {
+		child_main(arg);
+		_exit(FY_EXIT_ERROR);
+	}
 	int saved_errno = errno;
 	if (ns_restore_for_children(saved_ns, err) < 0) {
-		if (pid > 0) {
+		if (pid > 0)
 			kill(pid, SIGKILL);
-		}
 		return -1;
 	}
 	if (pid < 0)
-		return fy_error_set(err, saved_errno, "clone the container's init");
+		return fy_error_set(err, saved_errno, "clone the container's process");
 	return pid;
+}
+
+static void init_main(const void *arg)
+{
+	init_run(arg);
+}
+
+pid_t spawn_init(const struct init_context *ctx, int cgroup_fd, bool *into_cgroup, struct fy_error **err)
+{
+	return spawn_child(ctx->namespaces, cgroup_fd, into_cgroup, init_main, ctx, err);
+}
+
+static const int forwarded_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGPIPE,
+};
+
+void spawn_forwarded_signals(sigset_t *set)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaddset(set, forwarded_signals[i]);
+}
+
+int spawn_wait_foreground(pid_t pid, const sigset_t *set)
+{
+	for (;;) {
+		siginfo_t info;
+		int sig = sigwaitinfo(set, &info);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		int status;
+		pid_t done;
+		/* Other children (hooks are waited for synchronously) are reaped too. */
+		while ((done = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (done != pid)
+				continue;
+			if (WIFSIGNALED(status))
+				return 128 + WTERMSIG(status);
+			return WEXITSTATUS(status);
+		}
+	}
 }
 
 static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n,

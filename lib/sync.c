@@ -23,7 +23,7 @@ struct sync_wire {
 static const char *const type_names[] = {
 	[SYNC_GO] = "GO", [SYNC_HOOKS] = "HOOKS", [SYNC_HOOKS_DONE] = "HOOKS_DONE",
 	[SYNC_READY] = "READY", [SYNC_ERROR] = "ERROR", [SYNC_SECCOMP] = "SECCOMP",
-	[SYNC_SECCOMP_DONE] = "SECCOMP_DONE",
+	[SYNC_SECCOMP_DONE] = "SECCOMP_DONE", [SYNC_EOF] = "end of file",
 };
 
 int sync_socketpair(int fds[2], struct fy_error **err)
@@ -75,6 +75,8 @@ static int sync_receive(int fd, enum sync_type want, char *text, size_t size, in
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return fy_error_sys(err, "read from container init (waiting for %s)", type_names[want]);
+	if (n == 0 && want == SYNC_EOF)
+		return 0;
 	if (n == 0)
 		return fy_error_set(err, 0, "container init exited before %s", type_names[want]);
 	if ((size_t)n < offsetof(struct sync_wire, text))
@@ -111,6 +113,11 @@ int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struc
 int sync_expect(int fd, enum sync_type want, struct fy_error **err)
 {
 	return sync_receive(fd, want, NULL, 0, NULL, err);
+}
+
+int sync_expect_eof(int fd, struct fy_error **err)
+{
+	return sync_receive(fd, SYNC_EOF, NULL, 0, NULL, err);
 }
 
 int sync_expect_fd(int fd, enum sync_type want, int *passfd, struct fy_error **err)

@@ -32,6 +32,7 @@ enum sync_type {
 	SYNC_ERROR,
 	SYNC_SECCOMP,      /* child -> parent, with the SCMP_ACT_NOTIFY fd in SCM_RIGHTS */
 	SYNC_SECCOMP_DONE, /* parent -> child: the fd reached listenerPath */
+	SYNC_EOF,          /* not a message: what sync_expect_eof waits for */
 };
 
 #define SYNC_MAX_PAYLOAD 4096
@@ -52,6 +53,10 @@ int sync_send_error(int fd, const struct fy_error *error);
 int sync_expect(int fd, enum sync_type want, struct fy_error **err);
 /* The same, copying the message's text (NUL-terminated) into text. */
 int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struct fy_error **err);
+
+/* End of file (the child's end is close-on-exec: its execve succeeded) or the ERROR it
+ * sent instead. */
+int sync_expect_eof(int fd, struct fy_error **err);
 
 /* SYNC_SECCOMP: one message carrying an fd. */
 int sync_send_fd(int fd, enum sync_type type, int passfd);

@@ -461,6 +461,8 @@ struct spec_config *spec_config_parse(const char *json, size_t len, const char *
 /* Reads and parses <bundle>/config.json. */
 struct spec_config *spec_config_load(const char *bundle, struct fy_error **err);
 void spec_config_free(struct spec_config *config);
+/* Frees a process taken out of a config (exec replaces the config's process). */
+void spec_process_free(struct spec_process *process);
 /* The document back as JSON, in runc's key order; `pretty` indents with a tab like
  * `runc spec`.  parse(to_json(x)) gives x back. */
 char *spec_config_to_json(const struct spec_config *config, bool pretty, size_t *len);

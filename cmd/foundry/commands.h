@@ -40,6 +40,7 @@ int cmd_state(const struct global_options *g, int argc, char **argv, struct fy_e
 int cmd_kill(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 int cmd_delete(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 int cmd_list(const struct global_options *g, int argc, char **argv, struct fy_error **err);
+int cmd_exec(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 int cmd_pause(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 int cmd_resume(const struct global_options *g, int argc, char **argv, struct fy_error **err);
 int cmd_update(const struct global_options *g, int argc, char **argv, struct fy_error **err);

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "kill", cmd_kill, "send a signal to a container's process (default SIGTERM)" },
 	{ "delete", cmd_delete, "delete a stopped container (--force: any container)" },
 	{ "list", cmd_list, "list containers" },
+	{ "exec", cmd_exec, "run a new process in a running container" },
 	{ "pause", cmd_pause, "pause all processes of a container" },
 	{ "resume", cmd_resume, "resume a paused container" },
 	{ "update", cmd_update, "update a container's resource limits" },
