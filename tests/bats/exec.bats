@@ -48,7 +48,7 @@ teardown() {
 }
 
 @test "exec: --process runs the process described in a JSON file" {
-	jq -n '{cwd: "/", user: {uid: 0, gid: 0}, args: ["sh", "-c", "echo from-process-file $X"], env: ["X=42"]}' \
+	jq -n '{cwd: "/", user: {uid: 0, gid: 0}, args: ["sh", "-c", "echo from-process-file $X"], env: ["PATH=/bin:/usr/bin", "X=42"]}' \
 		>"$BATS_TEST_TMPDIR/process.json"
 	foundry exec --process "$BATS_TEST_TMPDIR/process.json" ct
 	assert_status 0
