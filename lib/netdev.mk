@@ -1,0 +1,1 @@
+# netDevices: moving host interfaces into the container (libmnl).
