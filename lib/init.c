@@ -51,6 +51,8 @@ static int init_identity(const struct init_context *ctx, struct fy_error **err)
 	 * that its root is the container's cgroup and not the runtime's. */
 	if (ctx->namespaces->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
 		return fy_error_sys(err, "create cgroup namespace");
+	if (ctx->namespaces->unshare_time && ns_enter_new_time(c->linux_->time_offsets, err) < 0)
+		return -1;
 	if (ctx->namespaces->has[SPEC_NS_USER]) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			return fy_error_sys(err, "become root in the user namespace (is uid/gid 0 mapped?)");

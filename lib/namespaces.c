@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -43,6 +44,8 @@ int ns_plan_build(const struct spec_linux *linux_, struct ns_plan *plan, struct 
 		if (ns->path == NULL || ns->path[0] == '\0') {
 			if (ns->type == SPEC_NS_CGROUP)
 				plan->unshare_cgroup = true;
+			else if (ns->type == SPEC_NS_TIME)
+				plan->unshare_time = true;
 			else
 				plan->clone_flags |= (unsigned long)flag;
 			continue;
@@ -61,6 +64,9 @@ int ns_plan_build(const struct spec_linux *linux_, struct ns_plan *plan, struct 
 					    "config.json: .linux.namespaces[%zu]: \"%s\" is not a %s namespace", i,
 					    ns->path, name);
 	}
+	if (linux_ && linux_->time_offsets && !plan->unshare_time)
+		return fy_error_set(err, 0, "config.json: .linux.timeOffsets: needs a new time namespace "
+					    "in .linux.namespaces");
 	return 0;
 }
 
@@ -122,5 +128,30 @@ int ns_join_in_child(const struct ns_plan *plan, struct fy_error **err)
 		if (setns(plan->join_fd[type], spec_namespace_clone_flag(type)) < 0)
 			return fy_error_sys(err, "join %s namespace", spec_namespace_type_name(type));
 	}
+	return 0;
+}
+
+static int format_offset(char *buf, size_t size, const char *clock, const struct spec_time_offset *o)
+{
+	if (o == NULL)
+		return 0;
+	return snprintf(buf, size, "%s %lld %u\n", clock, (long long)(o->has_secs ? o->secs : 0),
+			o->has_nanosecs ? o->nanosecs : 0);
+}
+
+int ns_enter_new_time(const struct spec_time_offsets *offsets, struct fy_error **err)
+{
+	if (unshare(CLONE_NEWTIME) < 0)
+		return fy_error_sys(err, "create time namespace");
+	if (offsets) {
+		char buf[256];
+		int n = format_offset(buf, sizeof buf, "monotonic", offsets->monotonic);
+		n += format_offset(buf + n, sizeof buf - (size_t)n, "boottime", offsets->boottime);
+		if (n > 0 && fy_write_file("/proc/self/timens_offsets", buf, (size_t)n, 0, err) < 0)
+			return fy_error_wrap(err, "set .linux.timeOffsets");
+	}
+	_cleanup_close_ int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+		return fy_error_sys(err, "enter the new time namespace");
 	return 0;
 }

@@ -12,6 +12,7 @@ struct fy_error;
 struct ns_plan {
 	unsigned long clone_flags; /* CLONE_NEW* to create with clone3 */
 	bool unshare_cgroup;       /* created by init after it is in its cgroup (see init.c) */
+	bool unshare_time;         /* created by init, which sets its offsets before entering it */
 	int join_fd[SPEC_NS_COUNT]; /* opened, type-checked fds of namespaces to join; -1 */
 	bool has[SPEC_NS_COUNT];   /* the container has its own (new or joined) namespace */
 };
@@ -27,6 +28,11 @@ void ns_plan_close(struct ns_plan *plan);
  * parent joins them before clone3 and goes back after (saved fds in *saved). */
 int ns_enter_for_children(const struct ns_plan *plan, int saved[2], struct fy_error **err);
 int ns_restore_for_children(int saved[2], struct fy_error **err);
+
+/* In the child: creates the time namespace with linux.timeOffsets and enters it.  The
+ * offsets can only be written before any process is in the namespace, so clone3 cannot
+ * create it: unshare makes it for our children, we write the offsets, then join it. */
+int ns_enter_new_time(const struct spec_time_offsets *offsets, struct fy_error **err);
 
 /* In the child: joins the namespaces given by path (user first), except pid and time. */
 int ns_join_in_child(const struct ns_plan *plan, struct fy_error **err);
