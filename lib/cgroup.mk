@@ -7,7 +7,7 @@ libfoundry_a_SOURCES += \
 	lib/cgroup-v1.c lib/cgroup-v2.c lib/cgroup-none.c \
 	lib/cgroup-stats.c \
 	lib/cgroup-device-bpf.c lib/cgroup-device-bpf.h \
-	lib/cgroup-ops.c lib/cgroup-ops.h
+	lib/container-cgroup.c
 
 # Unit tests: the pure planning layer and path resolution, the device program compiler,
 # and create/apply/update/destroy against a temp dir standing in for /sys/fs/cgroup.

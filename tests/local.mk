@@ -7,3 +7,11 @@ check_PROGRAMS += tests/unit/error-test
 tests_unit_error_test_SOURCES = tests/unit/error-test.c tests/unit/tap.h
 tests_unit_error_test_LDADD = $(FY_LIBS)
 TESTS += tests/unit/error-test
+
+# The runtime core's pure parts: the mount plan, ids, signals, root-confined path resolution.
+check_PROGRAMS += tests/unit/mounts-test tests/unit/runtime-test
+tests_unit_mounts_test_SOURCES = tests/unit/mounts-test.c tests/unit/tap.h
+tests_unit_mounts_test_LDADD = $(FY_LIBS)
+tests_unit_runtime_test_SOURCES = tests/unit/runtime-test.c tests/unit/tap.h
+tests_unit_runtime_test_LDADD = $(FY_LIBS)
+TESTS += tests/unit/mounts-test tests/unit/runtime-test

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cmd/foundry/commands.h"
-#include "lib/cgroup-ops.h"
+#include "lib/container.h"
 
 /* "5s", "500ms", "1m", "2" (seconds) -> milliseconds; -1 when malformed. */
 static long parse_duration_ms(const char *s)

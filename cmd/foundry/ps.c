@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cmd/foundry/commands.h"
-#include "lib/cgroup-ops.h"
+#include "lib/container.h"
 #include "lib/util.h"
 
 static bool has_pid(const pid_t *pids, size_t n, long pid)

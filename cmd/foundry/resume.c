@@ -4,7 +4,7 @@
 #include <getopt.h>
 
 #include "cmd/foundry/commands.h"
-#include "lib/cgroup-ops.h"
+#include "lib/container.h"
 
 int cmd_resume(const struct global_options *g, int argc, char **argv, struct fy_error **err)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cmd/foundry/commands.h"
-#include "lib/cgroup-ops.h"
+#include "lib/container.h"
 #include "lib/util.h"
 #include "spec/config.h"
 

@@ -1,7 +1,7 @@
-/* pause, resume, update, ps, events on an existing container (see cgroup-ops.h). */
+/* pause, resume, update, ps, events: the container operations that are cgroup work. */
 #include "config.h"
 
-#include "lib/cgroup-ops.h"
+#include "lib/container.h"
 
 #include <errno.h>
 #include <poll.h>
