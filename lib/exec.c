@@ -186,10 +186,8 @@ static void exec_child_main(const void *arg)
 	if (ns_join_in_child(x->namespaces, &err) < 0)
 		exec_fail(x, &err);
 	/* Joining the mount namespace put us at its root: the container's "/". */
-	if (chdir(p->cwd) < 0) {
-		fy_error_sys(&err, "chdir to cwd \"%s\"", p->cwd);
+	if (process_chdir(p->cwd, &err) < 0)
 		exec_fail(x, &err);
-	}
 	_cleanup_free_ char *exe = process_find_executable(p, &err);
 	if (exe == NULL || process_set_rlimits(p, &err) < 0 || process_close_fds_on_exec(x->preserve_fds, &err) < 0 ||
 	    security_apply(x->config, x->security, x->sync_fd, &err) < 0)

@@ -103,8 +103,8 @@ static int init_after_hooks(const struct init_context *ctx, const char *state_js
 		return -1;
 	if (rootfs_finalize(c, err) < 0)
 		return -1;
-	if (chdir(c->process->cwd) < 0)
-		return fy_error_sys(err, "chdir to cwd \"%s\"", c->process->cwd);
+	if (process_chdir(c->process->cwd, err) < 0)
+		return -1;
 	*exe = process_find_executable(c->process, err);
 	if (*exe == NULL)
 		return -1;

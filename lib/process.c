@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,22 @@ int process_set_user(const struct spec_user *u, struct fy_error **err)
 		return fy_error_sys(err, "set uid %u", u->uid);
 	if (u->has_umask)
 		umask((mode_t)u->umask);
+	return 0;
+}
+
+int process_chdir(const char *cwd, struct fy_error **err)
+{
+	char buf[PATH_MAX];
+
+	if (chdir(cwd) < 0)
+		return fy_error_sys(err, "chdir to cwd \"%s\"", cwd);
+	if (getcwd(buf, sizeof buf) == NULL) {
+		if (errno == ENOENT)
+			return fy_error_set(err, 0, "cwd \"%s\" is outside the container's root", cwd);
+		return fy_error_sys(err, "check cwd \"%s\"", cwd);
+	}
+	if (buf[0] != '/')
+		return fy_error_set(err, 0, "cwd \"%s\" is outside the container's root", cwd);
 	return 0;
 }
 

@@ -81,8 +81,10 @@ check() {
 		tests/cg2/run.sh || failed+=(cgroup-v2)
 	fi
 
-	echo "== make distcheck"
-	make -j2 distcheck >/tmp/foundry-distcheck.log 2>&1 || {
+	echo "== make distcheck (unit tests under ASan/UBSan)"
+	# distcheck builds the tarball with sanitizers, so the unit tests also run under
+	# AddressSanitizer and UndefinedBehaviorSanitizer (leaks included).
+	make -j2 distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-asan --enable-werror" >/tmp/foundry-distcheck.log 2>&1 || {
 		failed+=(distcheck)
 		tail -40 /tmp/foundry-distcheck.log
 	}

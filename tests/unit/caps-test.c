@@ -77,7 +77,7 @@ static void test_plan(void)
 
 	tap_is_int(caps_plan(&c, &p, &err), 0, "caps_plan reads the running kernel");
 	tap_ok(p.last_cap >= 36 && p.last_cap < 64, "the running kernel's last capability is plausible (%u)", p.last_cap);
-	log_capture_take();
+	free(log_capture_take());
 }
 
 static uint64_t status_mask(const char *status, const char *field)
