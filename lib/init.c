@@ -71,10 +71,9 @@ static int init_identity(const struct init_context *ctx, struct fy_error **err)
 	return 0;
 }
 
-static int init_filesystem(const struct init_context *ctx, const char *state_json, struct fy_error **err)
+static int init_filesystem(const struct init_context *ctx, struct fy_error **err)
 {
 	const struct spec_config *c = ctx->config;
-	(void)state_json;
 
 	if (!ctx->namespaces->has[SPEC_NS_MOUNT])
 		return fy_error_set(err, 0, "config.json: .linux.namespaces: a mount namespace is required");
@@ -169,7 +168,7 @@ void init_run(const struct init_context *ctx)
 	close_inherited_fds(ctx);
 	if (sync_expect(ctx->sync_fd, SYNC_GO, &err) < 0)
 		_exit(FY_EXIT_ERROR);
-	if (init_identity(ctx, &err) < 0 || init_filesystem(ctx, NULL, &err) < 0)
+	if (init_identity(ctx, &err) < 0 || init_filesystem(ctx, &err) < 0)
 		fail_to_parent(ctx, &err);
 	if (sync_send(ctx->sync_fd, SYNC_HOOKS, 0, NULL) < 0 ||
 	    sync_expect_text(ctx->sync_fd, SYNC_HOOKS_DONE, state_json, sizeof state_json, &err) < 0)
