@@ -1,0 +1,1 @@
+# terminals: ptys, --console-socket, the foreground proxy.
