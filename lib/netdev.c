@@ -93,8 +93,9 @@ static int check_network_namespace(const struct spec_linux *l, struct fy_error *
 	struct stat theirs, ours;
 
 	if (ns == NULL)
-		return fy_error_set(err, 0, "config.json: .linux.netDevices: the container needs a network namespace "
-					    "of its own (.linux.namespaces has no \"network\")");
+		return fy_error_set(err, 0,
+				    "config.json: .linux.netDevices: the container needs a network namespace "
+				    "of its own (.linux.namespaces has no \"network\")");
 	if (!ns_path_given(ns))
 		return 0;
 	if (stat(ns->path, &theirs) < 0)
@@ -102,8 +103,9 @@ static int check_network_namespace(const struct spec_linux *l, struct fy_error *
 	if (stat("/proc/self/ns/net", &ours) < 0)
 		return fy_error_sys(err, "config.json: .linux.netDevices: the runtime's network namespace");
 	if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
-		return fy_error_set(err, 0, "config.json: .linux.netDevices: the network namespace \"%s\" is the "
-					    "runtime's own, the devices would not move",
+		return fy_error_set(err, 0,
+				    "config.json: .linux.netDevices: the network namespace \"%s\" is the "
+				    "runtime's own, the devices would not move",
 				    ns->path);
 	return 0;
 }
@@ -118,19 +120,22 @@ static int check_device(const struct spec_linux *l, size_t i, struct fy_error **
 		return fy_error_set(err, 0, "config.json: .linux.netDevices[\"%s\"]: not a valid interface name: %s",
 				    d->host_name, why);
 	if (d->name && (why = netdev_name_invalid(d->name, true)) != NULL)
-		return fy_error_set(err, 0, "config.json: .linux.netDevices[\"%s\"].name: \"%s\" is not a valid "
-					    "interface name: %s",
+		return fy_error_set(err, 0,
+				    "config.json: .linux.netDevices[\"%s\"].name: \"%s\" is not a valid "
+				    "interface name: %s",
 				    d->host_name, d->name, why);
 	for (size_t j = 0; j < i && !netdev_name_is_template(name); j++) {
 		if (strcmp(netdev_container_name(&l->net_devices[j]), name) == 0)
-			return fy_error_set(err, 0, "config.json: .linux.netDevices[\"%s\"]: the name \"%s\" is "
-						    "already given to .linux.netDevices[\"%s\"]",
+			return fy_error_set(err, 0,
+					    "config.json: .linux.netDevices[\"%s\"]: the name \"%s\" is "
+					    "already given to .linux.netDevices[\"%s\"]",
 					    d->host_name, name, l->net_devices[j].host_name);
 	}
 	if (if_nametoindex(d->host_name) == 0) {
 		if (errno == ENODEV || errno == ENXIO)
-			return fy_error_set(err, 0, "config.json: .linux.netDevices[\"%s\"]: no such network device "
-						    "in the runtime's network namespace",
+			return fy_error_set(err, 0,
+					    "config.json: .linux.netDevices[\"%s\"]: no such network device "
+					    "in the runtime's network namespace",
 					    d->host_name);
 		return fy_error_sys(err, "config.json: .linux.netDevices[\"%s\"]: look up the device", d->host_name);
 	}
@@ -295,15 +300,9 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each(attr, nlh, sizeof *ifa)
 	{
 		switch (mnl_attr_get_type(attr)) {
-		case IFA_LOCAL:
-			copy_addr(attr, a.local, &a.has_local, &a.len);
-			break;
-		case IFA_ADDRESS:
-			copy_addr(attr, a.address, &a.has_address, &a.len);
-			break;
-		case IFA_BROADCAST:
-			copy_addr(attr, a.broadcast, &a.has_broadcast, &a.len);
-			break;
+		case IFA_LOCAL: copy_addr(attr, a.local, &a.has_local, &a.len); break;
+		case IFA_ADDRESS: copy_addr(attr, a.address, &a.has_address, &a.len); break;
+		case IFA_BROADCAST: copy_addr(attr, a.broadcast, &a.has_broadcast, &a.len); break;
 		case IFA_FLAGS: /* all 32 bits; ifa_flags holds only the low 8 */
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
 				a.flags = mnl_attr_get_u32(attr);
@@ -440,16 +439,17 @@ static int check_before_move(struct rtnl *host, struct rtnl *inside, const struc
 		return 0;
 	r = link_get(inside, name, 0, &info);
 	if (r == 0)
-		return fy_error_set(err, 0, "a network device named \"%s\" already exists in the container's "
-					    "network namespace (a name with %%d in it lets the kernel pick a free one)",
+		return fy_error_set(err, 0,
+				    "a network device named \"%s\" already exists in the container's "
+				    "network namespace (a name with %%d in it lets the kernel pick a free one)",
 				    name);
 	if (r != -ENODEV)
 		return fy_error_set(err, -r, "look up \"%s\" in the container's network namespace", name);
 	return 0;
 }
 
-static int move_one(struct rtnl *host, struct rtnl *inside, int netns_fd, const struct spec_net_device *d,
-		    int ifindex, struct fy_error **err)
+static int move_one(struct rtnl *host, struct rtnl *inside, int netns_fd, const struct spec_net_device *d, int ifindex,
+		    struct fy_error **err)
 {
 	struct addr_list addrs = { .ifindex = ifindex };
 	struct link_info moved;

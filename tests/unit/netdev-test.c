@@ -135,12 +135,14 @@ static void test_validate(void)
 		       "config.json: .linux.netDevices[\"lo\"].name: \"a-much-too-long-name\" is not a valid interface "
 		       "name: it is longer than 15 characters (IFNAMSIZ)",
 		       "an invalid container name");
-	struct spec_net_device twice[] = { { .host_name = "lo", .name = "c0" }, { .host_name = "fy-nosuch0", .name = "c0" } };
+	struct spec_net_device twice[] = { { .host_name = "lo", .name = "c0" },
+					   { .host_name = "fy-nosuch0", .name = "c0" } };
 	check_validate(new_net, 2, twice, 2,
 		       "config.json: .linux.netDevices[\"fy-nosuch0\"]: the name \"c0\" is already given to "
 		       ".linux.netDevices[\"lo\"]",
 		       "two devices with one name inside");
-	struct spec_net_device two_templates[] = { { .host_name = "lo", .name = "c%d" }, { .host_name = "lo", .name = "c%d" } };
+	struct spec_net_device two_templates[] = { { .host_name = "lo", .name = "c%d" },
+						   { .host_name = "lo", .name = "c%d" } };
 	check_validate(new_net, 2, two_templates, 2, NULL, "one template for two devices: the kernel numbers them");
 }
 
