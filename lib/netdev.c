@@ -463,8 +463,10 @@ static int move_one(struct rtnl *host, struct rtnl *inside, int netns_fd, const 
 	if ((r = free_ifindex(inside, ifindex, &new_ifindex)) < 0)
 		return fy_error_set(err, -r, "find a free interface index in the container's network namespace");
 	if ((r = link_move(host, ifindex, new_ifindex, netns_fd, netdev_container_name(d))) < 0)
-		return fy_error_set(err, -r, "move it into the container's network namespace as \"%s\"",
-				    netdev_container_name(d));
+		return fy_error_set(err, -r, "%s",
+				    r == -EINVAL ? "the kernel refused to move it (lo, bridges and other "
+						   "namespace-local devices cannot leave their namespace)"
+						 : "change its network namespace");
 	if ((r = link_get(inside, NULL, new_ifindex, &moved)) < 0)
 		return fy_error_set(err, -r, "find it in the container's network namespace (index %d)", new_ifindex);
 	fy_debug("network device \"%s\" is \"%s\" (index %d) in the container, %zu address(es) to restore",

@@ -195,3 +195,13 @@ run_detached() {
 	assert_contains "$stderr" ".linux.netDevices: the container needs a network namespace of its own"
 	ip link show "$VA"
 }
+
+@test "netDevices: a device that cannot leave its namespace (lo) is a clear error" {
+	net_device lo lo2
+	foundry run --bundle "$BUNDLE" ct
+	[ "$status" -ne 0 ]
+	assert_contains "$stderr" "move network device \"lo\" into the container as \"lo2\": the kernel refused to move it"
+	foundry state ct
+	assert_contains "$output" "container does not exist"
+	ip link show lo
+}
