@@ -21,6 +21,7 @@
 #include "lib/init.h"
 #include "lib/mounts.h"
 #include "lib/namespaces.h"
+#include "lib/netdev.h"
 #include "lib/spawn.h"
 #include "lib/sync.h"
 #include "lib/sys.h"
@@ -88,7 +89,8 @@ static int load_bundle(const struct container_create_options *o, struct created 
 	fy_debug("bundle \"%s\", rootfs \"%s\"", c->bundle, c->rootfs);
 	if (mount_plan_build(c->config, c->bundle, &c->mounts, err) < 0)
 		return -1;
-	if (ns_plan_build(c->config->linux_, &c->namespaces, err) < 0)
+	if (ns_plan_build(c->config->linux_, &c->namespaces, err) < 0 ||
+	    netdev_validate(c->config->linux_, err) < 0)
 		return -1;
 	return security_prepare(c->config, &c->security, err);
 }
@@ -189,6 +191,8 @@ static int spawn_and_configure(const struct container_create_options *o, struct 
 			return -1;
 	}
 	if (c->lc.cgroup && !into_cgroup && cgroup_enter(c->lc.cgroup, c->pid, err) < 0)
+		return -1;
+	if (netdev_move_all(c->pid, c->config->linux_, err) < 0)
 		return -1;
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return fy_error_sys(err, "start the container's init");

@@ -72,8 +72,34 @@ static size_t host_hierarchies(struct hierarchy *out, size_t max, bool *root_is_
 	return n;
 }
 
-static int mount_at(int dirfd, const char *name, const char *type, unsigned long flags, const char *data,
-		    struct fy_error **err)
+/* The init's own cgroup in hierarchy h, from /proc/self/cgroup ("ID:controllers:path";
+ * cgroup2 is the line with no controllers). */
+static bool own_cgroup(const struct hierarchy *h, char *path, size_t size)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+
+	while (f && fgets(line, sizeof line, f)) {
+		char *ctrl = strchr(line, ':'), *rel = ctrl ? strchr(ctrl + 1, ':') : NULL;
+		if (rel == NULL)
+			continue;
+		*rel++ = '\0';
+		rel[strcspn(rel, "\n")] = '\0';
+		ctrl++;
+		if (h->v2 ? *ctrl == '\0' : strcmp(ctrl, h->options) == 0) {
+			snprintf(path, size, "%s", rel);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Mounts hierarchy h at name under dirfd: a new instance when the container has a cgroup
+ * namespace (rooted at its own cgroup), else a bind of its own cgroup directory from the
+ * host's mount, so it sees neither the host's tree nor needs rights over the host's
+ * cgroup namespace (a user namespace has none). */
+static int mount_hierarchy(int dirfd, const char *name, const struct hierarchy *h, bool new_instance,
+			   unsigned long flags, struct fy_error **err)
 {
 	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
 		return fy_error_sys(err, "create \"%s\"", name);
@@ -82,12 +108,29 @@ static int mount_at(int dirfd, const char *name, const char *type, unsigned long
 		return fy_error_sys(err, "open \"%s\"", name);
 	char target[64];
 	snprintf(target, sizeof target, "/proc/self/fd/%d", fd);
-	if (mount(type, target, type, flags, data) < 0)
-		return fy_error_sys(err, "mount %s on \"%s\"", type, name);
+	const char *type = h->v2 ? "cgroup2" : "cgroup";
+	if (new_instance) {
+		if (mount(type, target, type, flags, h->v2 ? NULL : h->options) < 0)
+			return fy_error_sys(err, "mount %s on \"%s\"", type, name);
+		return 0;
+	}
+	char own[2048];
+	if (!own_cgroup(h, own, sizeof own))
+		return fy_error_set(err, 0, "find the container's cgroup in hierarchy \"%s\"", h->name);
+	_cleanup_free_ char *source = h->name[0] ? xasprintf("/sys/fs/cgroup/%s%s", h->name, own)
+						 : xasprintf("/sys/fs/cgroup%s", own);
+	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return fy_error_sys(err, "bind \"%s\" on \"%s\"", source, name);
+	/* Reopen: the fd names the directory under the bind, the remount wants the bind. */
+	close(fd);
+	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(target, sizeof target, "/proc/self/fd/%d", fd);
+	if (flags && mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+		return fy_error_sys(err, "remount \"%s\"", name);
 	return 0;
 }
 
-int rootfs_mount_cgroup(int rootfd, const struct mount_step *step, struct fy_error **err)
+int rootfs_mount_cgroup(int rootfd, const struct mount_step *step, bool has_cgroup_ns, struct fy_error **err)
 {
 	struct hierarchy h[32];
 	bool root_is_v2;
@@ -101,9 +144,9 @@ int rootfs_mount_cgroup(int rootfd, const struct mount_step *step, struct fy_err
 	snprintf(target, sizeof target, "/proc/self/fd/%d", dest);
 
 	if (root_is_v2) {
-		if (mount("cgroup2", target, "cgroup2", flags, NULL) < 0)
-			return fy_error_sys(err, "mount cgroup2");
-		return 0;
+		/* The destination itself is the hierarchy: mount it at "." of dest. */
+		struct hierarchy v2 = { .name = "", .v2 = true };
+		return mount_hierarchy(dest, ".", &v2, has_cgroup_ns, flags, err);
 	}
 	if (mount("tmpfs", target, "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
 		return fy_error_sys(err, "mount tmpfs for the cgroup hierarchies");
@@ -111,8 +154,7 @@ int rootfs_mount_cgroup(int rootfd, const struct mount_step *step, struct fy_err
 	if (tmpfs < 0)
 		return fy_error_sys(err, "open the cgroup tmpfs");
 	for (size_t i = 0; i < n; i++) {
-		const char *type = h[i].v2 ? "cgroup2" : "cgroup";
-		if (mount_at(tmpfs, h[i].name, type, flags, h[i].v2 ? NULL : h[i].options, err) < 0)
+		if (mount_hierarchy(tmpfs, h[i].name, &h[i], has_cgroup_ns, flags, err) < 0)
 			return -1;
 		/* "cpu,cpuacct" is also reachable as cpu/ and cpuacct/. */
 		if (!h[i].v2 && strchr(h[i].name, ',')) {

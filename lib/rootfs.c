@@ -146,7 +146,7 @@ static int mount_sysfs_fallback(const char *target, const struct mount_step *ste
 		     NULL);
 }
 
-static int apply_step(int rootfd, const struct mount_step *step, struct fy_error **err)
+static int apply_step(int rootfd, const struct mount_step *step, bool has_cgroup_ns, struct fy_error **err)
 {
 	if (step->bind) {
 		struct stat st;
@@ -171,7 +171,7 @@ static int apply_step(int rootfd, const struct mount_step *step, struct fy_error
 		if (step->remount_bind && remount_bind(target, step->flags, step->clear, err) < 0)
 			return -1;
 	} else if (strcmp(step->type, "cgroup") == 0 || strcmp(step->type, "cgroup2") == 0) {
-		if (rootfs_mount_cgroup(rootfd, step, err) < 0)
+		if (rootfs_mount_cgroup(rootfd, step, has_cgroup_ns, err) < 0)
 			return -1;
 	} else {
 		unsigned long flags = step->flags & ~MS_REMOUNT;
@@ -209,7 +209,7 @@ int rootfs_prepare(const struct rootfs_options *opts, struct fy_error **err)
 		return fy_error_sys(err, "open rootfs \"%s\"", opts->rootfs);
 	for (size_t i = 0; i < opts->plan->n_steps; i++) {
 		const struct mount_step *step = &opts->plan->steps[i];
-		if (apply_step(rootfd, step, err) < 0)
+		if (apply_step(rootfd, step, opts->has_cgroup_ns, err) < 0)
 			return fy_error_wrap(err, "mount \"%s\" on \"%s\"", step->source ? step->source : "",
 					     step->destination);
 	}

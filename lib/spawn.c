@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,19 +54,76 @@ static pid_t clone_child(unsigned long flags, int cgroup_fd, bool *into_cgroup)
 	return clone_legacy(flags);
 }
 
+/* A user namespace joined by path must own the namespaces the child creates, so they
+ * are created after joining it: but the runtime cannot join it and come back.  An
+ * intermediate process joins it, clones the child, reports its pid and exits; the
+ * runtime, a subreaper meanwhile, inherits the child (runc's nsexec does the same). */
+struct middle_report {
+	pid_t pid;
+	bool into_cgroup;
+	int err;
+};
+
+static pid_t clone_through_user_ns(struct ns_plan *ns, int cgroup_fd, bool *into_cgroup,
+				   void (*child_main)(const void *arg), const void *arg)
+{
+	int pipefd[2];
+	pid_t child = -1;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return -1;
+	pid_t middle = clone_legacy(0);
+	if (middle == 0) {
+		close(pipefd[0]);
+		if (setns(ns->join_fd[SPEC_NS_USER], CLONE_NEWUSER) < 0)
+			_exit(FY_EXIT_ERROR);
+		/* This copy of the plan is the child's: the user namespace is joined. */
+		close(ns->join_fd[SPEC_NS_USER]);
+		ns->join_fd[SPEC_NS_USER] = -1;
+		pid_t pid = clone_child(ns->clone_flags, cgroup_fd, into_cgroup);
+		if (pid == 0) {
+			child_main(arg);
+			_exit(FY_EXIT_ERROR);
+		}
+		struct middle_report report = { pid, *into_cgroup, errno };
+		_exit(write(pipefd[1], &report, sizeof report) == sizeof report && pid > 0 ? 0 : FY_EXIT_ERROR);
+	}
+	close(pipefd[1]);
+	if (middle > 0) {
+		struct middle_report report = { -1, false, EIO };
+		if (read(pipefd[0], &report, sizeof report) == sizeof report) {
+			child = report.pid;
+			*into_cgroup = report.into_cgroup;
+			errno = report.err;
+		}
+		waitpid(middle, NULL, 0);
+	}
+	close(pipefd[0]);
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	return child;
+}
+
 pid_t spawn_child(const struct ns_plan *ns, int cgroup_fd, bool *into_cgroup,
 		  void (*child_main)(const void *arg), const void *arg, struct fy_error **err)
 {
 	int saved_ns[2];
+	pid_t pid;
 
+	/* Nobody may open /proc/<pid>/exe of the child (the foundry binary) before its
+	 * execve (CVE-2019-5736): it is born non-dumpable rather than made so after. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (ns_enter_for_children(ns, saved_ns, err) < 0) {
 		ns_restore_for_children(saved_ns, NULL);
 		return -1;
 	}
-	pid_t pid = clone_child(ns->clone_flags, cgroup_fd, into_cgroup);
-	if (pid == 0) {
-		child_main(arg);
-		_exit(FY_EXIT_ERROR);
+	if (ns->join_fd[SPEC_NS_USER] >= 0 && ns->clone_flags != 0) {
+		pid = clone_through_user_ns((struct ns_plan *)ns, cgroup_fd, into_cgroup, child_main, arg);
+	} else {
+		pid = clone_child(ns->clone_flags, cgroup_fd, into_cgroup);
+		if (pid == 0) {
+			child_main(arg);
+			_exit(FY_EXIT_ERROR);
+		}
 	}
 	int saved_errno = errno;
 	if (ns_restore_for_children(saved_ns, err) < 0) {

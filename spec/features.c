@@ -150,7 +150,7 @@ static void emit_linux(yajl_gen g)
 	yajl_gen_map_open(g);
 	emit_enabled(g, "idmap", true);
 	yajl_gen_map_close(g);
-	emit_enabled(g, "netDevices", false);
+	emit_enabled(g, "netDevices", true);
 	yajl_gen_map_close(g);
 }
 

@@ -55,3 +55,10 @@ load helpers
 		return 1
 	fi
 }
+
+# Once, during development, the host's /dev/null ended up with mode 0755: a device bound into a
+# container and then changed there changes the host's node.  This catches it if it comes back.
+@test "leaks: the host's /dev/null and /dev/full keep their mode and owner" {
+	[ "$(stat -c '%F %a %u:%g %t:%T' /dev/null)" = "character special file 666 0:0 1:3" ]
+	[ "$(stat -c '%F %a %u:%g %t:%T' /dev/full)" = "character special file 666 0:0 1:7" ]
+}
