@@ -43,6 +43,29 @@ int terminal_validate(bool terminal, bool detached, const char *console_socket, 
 	return 0;
 }
 
+bool terminal_stdio_size(struct spec_console_size *size)
+{
+	struct winsize ws;
+
+	for (int fd = 0; fd < 3; fd++) {
+		if (ioctl(fd, TIOCGWINSZ, &ws) == 0) {
+			size->height = ws.ws_row;
+			size->width = ws.ws_col;
+			return ws.ws_row && ws.ws_col;
+		}
+	}
+	return false;
+}
+
+int terminal_set_size(int fd, const struct spec_console_size *size, struct fy_error **err)
+{
+	struct winsize ws = { .ws_row = (unsigned short)size->height, .ws_col = (unsigned short)size->width };
+
+	if (ioctl(fd, TIOCSWINSZ, &ws) < 0)
+		return fy_error_sys(err, "set the terminal's size to %ux%u", size->height, size->width);
+	return 0;
+}
+
 /* "/dev/pts/N", the pty's name inside the container, from its master. */
 static int pty_name(int master, char *name, size_t size)
 {
@@ -115,11 +138,8 @@ int terminal_setup_in_container(const struct spec_console_size *size, uid_t owne
 	_cleanup_close_ int peer = open_peer(ptmx, err);
 	if (peer < 0)
 		return -1;
-	if (size && size->height && size->width) {
-		struct winsize ws = { .ws_row = (unsigned short)size->height, .ws_col = (unsigned short)size->width };
-		if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
-			return fy_error_sys(err, "set process.consoleSize %ux%u", size->height, size->width);
-	}
+	if (size && size->height && size->width && terminal_set_size(peer, size, err) < 0)
+		return -1;
 	/* Like runc's fixStdioPermissions: the process owns its tty.  EINVAL (uid not mapped in
 	 * the user namespace) and EPERM leave it root's, as runc does. */
 	if (owner != 0 && fchown(peer, owner, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM)
@@ -188,15 +208,10 @@ struct proxy {
 /* Our terminal's size onto the pty; no terminal (or 0x0) leaves the pty as it is. */
 static void proxy_resize(int master)
 {
-	struct winsize ws;
+	struct spec_console_size size;
 
-	for (int fd = 0; fd < 3; fd++) {
-		if (ioctl(fd, TIOCGWINSZ, &ws) == 0) {
-			if (ws.ws_row && ws.ws_col)
-				ioctl(master, TIOCSWINSZ, &ws);
-			return;
-		}
-	}
+	if (terminal_stdio_size(&size))
+		terminal_set_size(master, &size, NULL);
 }
 
 static void proxy_reap(struct proxy *p)

@@ -30,6 +30,13 @@ int terminal_validate(bool terminal, bool detached, const char *console_socket, 
 int terminal_setup_in_container(const struct spec_console_size *size, uid_t owner, bool bind_console, int *master,
 				struct fy_error **err);
 
+/* The size of the terminal on our stdin, stdout or stderr (the first that is one); false
+ * when none is, or it says 0x0.  A foreground process's pty takes it before the process
+ * runs, so that its first look at the size is already right. */
+bool terminal_stdio_size(struct spec_console_size *size);
+/* TIOCSWINSZ on either end of a pty. */
+int terminal_set_size(int fd, const struct spec_console_size *size, struct fy_error **err);
+
 /* Parent: hands the master to a --console-socket listener, like runc: connects to the unix
  * stream socket at path and sends one message whose payload is the pty's name, with the fd
  * in SCM_RIGHTS. */
