@@ -159,10 +159,9 @@ void init_run(const struct init_context *ctx)
 	const struct spec_config *c = ctx->config;
 	char state_json[SYNC_MAX_PAYLOAD];
 
-	/* Until READY, the runtime owns this process: if it dies, so do we.  And nobody
-	 * may open /proc/<pid>/exe (the foundry binary) while it is ours (CVE-2019-5736). */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	prctl(PR_SET_DUMPABLE, 0);
+	/* Until READY the runtime owns this process: every wait below is on the sync
+	 * socket, whose end of file (the runtime died) makes us exit.  No death signal: our
+	 * parent may be the short-lived process that joined a user namespace (spawn.c). */
 	for (size_t i = 0; i < ARRAY_SIZE(ctx->parent_fds); i++)
 		close(ctx->parent_fds[i]);
 	close_inherited_fds(ctx);
@@ -183,8 +182,6 @@ void init_run(const struct init_context *ctx)
 	if (init_after_hooks(ctx, state_json, &exe, &err) < 0 ||
 	    security_apply(c, ctx->security, ctx->sync_fd, &err) < 0)
 		fail_to_parent(ctx, &err);
-	/* From READY on, the container outlives `create`: no death signal may be pending. */
-	prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(ctx->sync_fd, SYNC_READY, 0, NULL) < 0)
 		_exit(FY_EXIT_ERROR);
 	close(ctx->sync_fd);

@@ -39,6 +39,9 @@ load helpers
 	local pid left=""
 	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
 		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+		# A zombie has exited and holds nothing; reaping it is its parent's job (a detached
+		# container's init is reparented to pid 1, which on these machines reaps late).
+		[[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == Z ]] && continue
 		if grep -qs "/$FY_CGROUP_PREFIX/$FY_RUN_ID-" "/proc/$pid/cgroup" ||
 			[[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$BATS_RUN_TMPDIR"/test/* ]]; then
 			left+="$pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) "
