@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -25,6 +27,16 @@ void endpoint_host_ifname(const char *id, char name[IF_NAMESIZE])
 	for (const char *p = id; *p; p++)
 		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
 	snprintf(name, IF_NAMESIZE, "fy%013llx", (unsigned long long)(h & 0xfffffffffffffull));
+}
+
+/* FOUNDRY_XDP_TEST_KILL_AT=<step> makes the hook SIGKILL itself right after that step, so
+ * the tests can check that poststop cleans up after a create that died at any point. */
+static void test_kill_point(const char *step)
+{
+	const char *at = getenv("FOUNDRY_XDP_TEST_KILL_AT");
+
+	if (at && strcmp(at, step) == 0)
+		raise(SIGKILL);
 }
 
 static int global_lock(const struct endpoint_paths *paths, struct fy_error **err)
@@ -266,9 +278,12 @@ static int forwarder_side(struct wiring *w, const struct xdp_fwd *fwd, struct fy
 	memcpy(nv.mac, w->info->mac, 6);
 	memset(nv.pad, 0, sizeof(nv.pad));
 	/* The port entry first: destroy finds everything else through it. */
-	if (xdp_fwd_port_set(fwd, (int)ifindex, &port, err) < 0 || xdp_fwd_fdb_set(fwd, &fk, &fv, err) < 0 ||
-	    xdp_fwd_neigh_set(fwd, &nk, &nv, err) < 0)
+	if (xdp_fwd_port_set(fwd, (int)ifindex, &port, err) < 0)
 		return -1;
+	test_kill_point("port");
+	if (xdp_fwd_fdb_set(fwd, &fk, &fv, err) < 0 || xdp_fwd_neigh_set(fwd, &nk, &nv, err) < 0)
+		return -1;
+	test_kill_point("maps");
 	if (xdp_fwd_attached_id((int)ifindex) != fwd->prog_id && xdp_fwd_attach(fwd, (int)ifindex, err) < 0)
 		return -1;
 	return 0;
@@ -296,16 +311,24 @@ static int create_locked(const struct endpoint_paths *paths, const char *id, pid
 			mac_from_ipv4(info->address, info->mac);
 		r = nl_open(&w.host, -1, err);
 	}
-	if (r >= 0)
+	if (r >= 0) {
+		test_kill_point("lease");
 		r = nl_open(&w.ctr, netns, err);
+	}
 	if (r >= 0)
 		r = veth_ensure(&w, err);
-	if (r >= 0)
+	if (r >= 0) {
+		test_kill_point("veth");
 		r = container_side(&w, err);
-	if (r >= 0)
+	}
+	if (r >= 0) {
+		test_kill_point("container");
 		r = host_side(&w, err);
-	if (r >= 0)
+	}
+	if (r >= 0) {
+		test_kill_point("host");
 		r = forwarder_side(&w, &fwd, err);
+	}
 	info->host_ifindex = w.host_link.ifindex;
 	nl_close(&w.ctr);
 	nl_close(&w.host);

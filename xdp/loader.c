@@ -162,6 +162,28 @@ static int reattach_port(uint32_t ifindex, const struct port_value *port, void *
 	return 0;
 }
 
+/* The kernel adds BPF_F_RDONLY_PROG to every devmap it creates but refuses it at creation,
+ * so a definition can carry it neither way: adopt the pinned map's flags before libbpf
+ * compares them, so the pinned devmaps are reused instead of refused as "mismatched". */
+static void adopt_pinned_devmap_flags(struct bpf_object *obj, const char *pin_dir)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", pin_dir, bpf_map__name(map));
+		struct bpf_map_info info = { 0 };
+		uint32_t len = sizeof(info);
+		int fd = bpf_obj_get(path);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == bpf_map__type(map) &&
+		    (info.map_flags & ~(uint32_t)BPF_F_RDONLY_PROG) == bpf_map__map_flags(map))
+			bpf_map__set_map_flags(map, info.map_flags);
+		close(fd);
+	}
+}
+
 static int load_build(const char *pin_dir, uint64_t hash, struct xdp_fwd *fwd, struct fy_error **err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
@@ -174,6 +196,7 @@ static int load_build(const char *pin_dir, uint64_t hash, struct xdp_fwd *fwd, s
 	if (!skel)
 		return fy_error_sys(err, "open the embedded XDP forwarder object");
 	/* Maps are pinned by name: libbpf reuses the pinned ones when their layout matches. */
+	adopt_pinned_devmap_flags(skel->obj, pin_dir);
 	ret = forwarder__load(skel);
 	if (ret < 0) {
 		forwarder__destroy(skel);

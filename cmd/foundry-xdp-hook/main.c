@@ -13,111 +13,63 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <yajl/yajl_tree.h>
 
 #include "cmd/foundry-xdp-hook/hook.h"
 #include "lib/error.h"
 #include "lib/util.h"
-#include "spec/config.h"
+#include "spec/state.h"
 #include "xdp/endpoint.h"
 #include "xdp/ipam.h"
 #include "xdp/loader.h"
 #include "xdp/netconf.h"
 
-/* The state fields the hook uses.  spec/state.h's spec_state_parse() is the project's
- * parser; until it is in the library this reads the same fields with yajl_tree. */
-struct hook_state {
-	char *id;
-	long pid;
-	struct spec_kv *annotations;
-	size_t n_annotations;
-};
-
-static void hook_state_free(struct hook_state *st)
-{
-	free(st->id);
-	for (size_t i = 0; i < st->n_annotations; i++) {
-		free(st->annotations[i].key);
-		free(st->annotations[i].value);
-	}
-	free(st->annotations);
-}
-
-static int hook_state_parse(const char *json, struct hook_state *st, struct fy_error **err)
-{
-	char errbuf[256] = "";
-	yajl_val root = yajl_tree_parse(json, errbuf, sizeof(errbuf));
-	const char *id_path[] = { "id", NULL }, *pid_path[] = { "pid", NULL }, *ann_path[] = { "annotations", NULL };
-	yajl_val id, pid, ann;
-	int ret = -1;
-
-	memset(st, 0, sizeof(*st));
-	if (!root)
-		return fy_error_set(err, EINVAL, "state on stdin: not JSON: %s", errbuf);
-	id = yajl_tree_get(root, id_path, yajl_t_string);
-	pid = yajl_tree_get(root, pid_path, yajl_t_number);
-	ann = yajl_tree_get(root, ann_path, yajl_t_object);
-	if (!id || !*YAJL_GET_STRING(id)) {
-		fy_error_set(err, EINVAL, "state on stdin: .id: expected a non-empty string");
-	} else {
-		st->id = xstrdup(YAJL_GET_STRING(id));
-		st->pid = pid && YAJL_IS_INTEGER(pid) ? YAJL_GET_INTEGER(pid) : 0;
-		if (ann) {
-			st->n_annotations = ann->u.object.len;
-			st->annotations = xzalloc(sizeof(*st->annotations) * (st->n_annotations + 1));
-			for (size_t i = 0; i < st->n_annotations; i++) {
-				yajl_val v = ann->u.object.values[i];
-
-				st->annotations[i].key = xstrdup(ann->u.object.keys[i]);
-				st->annotations[i].value = xstrdup(YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
-			}
-		}
-		ret = 0;
-	}
-	yajl_tree_free(root);
-	return ret;
-}
-
-static int read_state(struct hook_state *st, struct fy_error **err)
+static struct spec_state *read_state(struct fy_error **err)
 {
 	_cleanup_free_ char *json = NULL;
+	size_t len;
+	struct spec_state *st;
 
-	if (fy_read_fd(STDIN_FILENO, &json, NULL, err) < 0)
-		return fy_error_wrap(err, "read the container state from stdin");
-	return hook_state_parse(json, st, err);
+	if (fy_read_fd(STDIN_FILENO, &json, &len, err) < 0) {
+		fy_error_wrap(err, "read the container state from stdin");
+		return NULL;
+	}
+	st = spec_state_parse(json, len, err);
+	if (!st)
+		fy_error_wrap(err, "the container state on stdin");
+	return st;
 }
 
 static int hook_create(const struct hook_options *opts)
 {
 	struct endpoint_paths paths = { opts->lease_root, opts->pin_dir };
 	_cleanup_error_ struct fy_error *err = NULL;
-	struct hook_state st;
+	struct spec_state *st = read_state(&err);
 	struct netconf conf;
 	struct endpoint_info info;
 	char ip[16], mac[18];
 	int r;
 
-	if (read_state(&st, &err) < 0) {
+	if (!st) {
 		fy_error_report(&err);
 		return FY_EXIT_ERROR;
 	}
-	r = netconf_from_annotations(st.annotations, st.n_annotations, &conf, &err);
-	if (r == 0 && st.pid <= 0)
+	r = netconf_from_annotations(st->annotations, st->n_annotations, &conf, &err);
+	if (r == 0 && st->pid <= 0)
 		r = fy_error_set(&err, EINVAL, "state on stdin: .pid: expected the container's pid (createRuntime runs "
 					       "after the namespaces are made)");
 	if (r == 0)
-		r = endpoint_create(&paths, st.id, (pid_t)st.pid, &conf, &info, &err);
+		r = endpoint_create(&paths, st->id, st->pid, &conf, &info, &err);
 	if (r < 0) {
-		fy_error_wrap(&err, "createRuntime hook for container \"%s\"", st.id);
+		fy_error_wrap(&err, "createRuntime hook for container \"%s\"", st->id);
 		fy_error_report(&err);
-		hook_state_free(&st);
+		spec_state_free(st);
 		return FY_EXIT_ERROR;
 	}
 	ipv4_format(info.address, ip);
 	mac_format(info.mac, mac);
-	fy_debug("container \"%s\": %s/%u, %s, host end %s (ifindex %d), network \"%s\" VNI %u", st.id, ip,
+	fy_debug("container \"%s\": %s/%u, %s, host end %s (ifindex %d), network \"%s\" VNI %u", st->id, ip,
 		 conf.subnet.prefix, mac, info.host_ifname, info.host_ifindex, conf.network, conf.vni);
-	hook_state_free(&st);
+	spec_state_free(st);
 	return FY_EXIT_OK;
 }
 
@@ -125,19 +77,19 @@ static int hook_destroy(const struct hook_options *opts)
 {
 	struct endpoint_paths paths = { opts->lease_root, opts->pin_dir };
 	_cleanup_error_ struct fy_error *err = NULL;
-	struct hook_state st;
+	struct spec_state *st = read_state(&err);
 	int r;
 
-	if (read_state(&st, &err) < 0) {
+	if (!st) {
 		fy_error_report(&err);
 		return FY_EXIT_ERROR;
 	}
-	r = endpoint_destroy(&paths, st.id, &err);
+	r = endpoint_destroy(&paths, st->id, &err);
 	if (r < 0) {
-		fy_error_wrap(&err, "poststop hook for container \"%s\"", st.id);
+		fy_error_wrap(&err, "poststop hook for container \"%s\"", st->id);
 		fy_error_report(&err);
 	}
-	hook_state_free(&st);
+	spec_state_free(st);
 	return r < 0 ? FY_EXIT_ERROR : FY_EXIT_OK;
 }
 
