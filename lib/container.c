@@ -25,6 +25,7 @@
 #include "lib/spawn.h"
 #include "lib/sync.h"
 #include "lib/sys.h"
+#include "lib/terminal.h"
 #include "lib/util.h"
 #include "spec/state.h"
 
@@ -39,6 +40,7 @@ struct created {
 	char *rootfs;
 	pid_t pid;
 	int sync_fd;
+	int console_master; /* process.terminal: the pty's master, from init */
 	bool hooks_started; /* from here on a failure runs poststop hooks too */
 };
 
@@ -53,9 +55,12 @@ static void created_release(struct created *c)
 	free(c->rootfs);
 	if (c->sync_fd >= 0)
 		close(c->sync_fd);
+	if (c->console_master >= 0)
+		close(c->console_master);
 	memset(c, 0, sizeof *c);
 	c->lc.dirfd = -1;
 	c->sync_fd = -1;
+	c->console_master = -1;
 }
 
 /* Reads config.json once: the bytes become both the parsed config and the snapshot
@@ -216,6 +221,9 @@ static int run_create_hooks(struct created *c, struct fy_error **err)
 				    strlen(both));
 	if (sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, both) < 0)
 		return fy_error_sys(err, "resume the container's init");
+	if (c->config->process->terminal &&
+	    sync_expect_fd(c->sync_fd, SYNC_TERMINAL, &c->console_master, err) < 0)
+		return -1;
 	if (c->security.has_seccomp && c->security.seccomp.uses_notify &&
 	    security_hand_over_notify_fd(c->config, c->sync_fd, c->pid, creating, err) < 0)
 		return -1;
@@ -252,7 +260,21 @@ static void create_rollback(const char *root, const char *id, struct created *c)
 		fy_warn("clean up after failed create: %s", cleanup_err->msg);
 }
 
-static int create_in_process(const struct container_create_options *o, struct created *c, struct fy_error **err)
+/* A detached process's pty goes to the --console-socket listener (podman's conmon,
+ * containerd's shim); a foreground run keeps it for its proxy. */
+static int hand_over_console(const struct container_create_options *o, struct created *c, struct fy_error **err)
+{
+	if (c->console_master < 0 || o->console_socket == NULL)
+		return 0;
+	int r = terminal_send_to_console_socket(o->console_socket, c->console_master, err);
+	close(c->console_master);
+	c->console_master = -1;
+	return r;
+}
+
+/* detached: create, or run -d (for runc's --console-socket rules). */
+static int create_in_process(const struct container_create_options *o, bool detached, struct created *c,
+			     struct fy_error **err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
@@ -260,10 +282,13 @@ static int create_in_process(const struct container_create_options *o, struct cr
 	memset(c, 0, sizeof *c);
 	c->lc.dirfd = -1;
 	c->sync_fd = -1;
-	if (load_bundle(o, c, &text, &len, err) < 0)
+	c->console_master = -1;
+	if (load_bundle(o, c, &text, &len, err) < 0 ||
+	    terminal_validate(c->config->process->terminal, detached, o->console_socket, err) < 0)
 		return fy_error_wrap(err, "create container \"%s\"", o->id);
 	if (prepare_environment(o, c, text, len, err) < 0 || spawn_and_configure(o, c, err) < 0 ||
-	    run_create_hooks(c, err) < 0 || (o->pid_file && write_pid_file(o->pid_file, c->pid, err) < 0)) {
+	    run_create_hooks(c, err) < 0 || hand_over_console(o, c, err) < 0 ||
+	    (o->pid_file && write_pid_file(o->pid_file, c->pid, err) < 0)) {
 		create_rollback(o->root, o->id, c);
 		return fy_error_wrap(err, "create container \"%s\"", o->id);
 	}
@@ -275,7 +300,7 @@ static int create_in_process(const struct container_create_options *o, struct cr
 int container_create(const struct container_create_options *opts, struct fy_error **err)
 {
 	struct created c;
-	int ret = create_in_process(opts, &c, err);
+	int ret = create_in_process(opts, true, &c, err);
 	created_release(&c);
 	return ret;
 }
@@ -390,13 +415,17 @@ int container_run(const struct container_run_options *opts, int *status, struct 
 		spawn_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 
-	int ret = create_in_process(&opts->create, &c, err);
+	int ret = create_in_process(&opts->create, opts->detach, &c, err);
+	struct spec_console_size size;
+	if (ret == 0 && c.console_master >= 0 && terminal_stdio_size(&size))
+		terminal_set_size(c.console_master, &size, NULL); /* before the process looks */
 	if (ret == 0) {
 		c.lc.status = FY_STATUS_CREATED;
 		ret = start_loaded(opts->create.root, &c.lc, c.config->hooks, err);
 	}
 	if (ret == 0 && !opts->detach) {
-		*status = spawn_wait_foreground(c.pid, &set);
+		*status = c.console_master >= 0 ? terminal_proxy_foreground(c.console_master, c.pid, &set)
+						: spawn_wait_foreground(c.pid, &set);
 		if (!opts->keep && container_destroy(opts->create.root, &c.lc, c.config->hooks, err) < 0)
 			ret = -1;
 	}

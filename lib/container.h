@@ -17,7 +17,7 @@ struct container_create_options {
 	const char *id;
 	const char *bundle;         /* NULL: the current directory */
 	const char *pid_file;       /* may be NULL */
-	const char *console_socket; /* accepted; the terminal work gives it meaning */
+	const char *console_socket; /* process.terminal, detached: where the pty master goes */
 	const char *cgroup_manager; /* "cgroupfs" | "systemd" | "disabled"; NULL = cgroupfs */
 	bool no_pivot;
 	bool no_new_keyring;

@@ -21,6 +21,7 @@
 #include "lib/sched.h"
 #include "lib/spawn.h"
 #include "lib/sync.h"
+#include "lib/terminal.h"
 #include "lib/util.h"
 
 /* What the cloned child needs; it runs on a copy of the parent's memory. */
@@ -31,6 +32,7 @@ struct exec_child {
 	int sync_fd;
 	int parent_sync_fd;
 	int preserve_fds;
+	bool detached;
 };
 
 /* A --process file is a bare process object: parse it as the process of a config so its
@@ -116,6 +118,9 @@ static int exec_process(const struct exec_options *o, struct spec_config *config
 	}
 	if (p->n_args == 0)
 		return fy_error_set(err, 0, "exec: process.args: expected at least one argument");
+	/* The container's own process.terminal is the init's: an exec gets a pty with --tty
+	 * (or a --process file that asks for one). */
+	p->terminal = (o->process_file && p->terminal) || o->tty;
 	for (size_t i = 0; i < o->n_env; i++)
 		env_set(p, o->env[i]);
 	if (o->cwd) {
@@ -171,6 +176,27 @@ static __attribute__((noreturn)) void exec_fail(const struct exec_child *x, stru
 	_exit(FY_EXIT_EXEC_FAILED);
 }
 
+/* --tty: a pty of the container's devpts (we are at its root since joining the mount
+ * namespace) becomes our stdio; its master goes to the parent.  No /dev/console: that
+ * is the init's.  In the foreground it has the caller's terminal size from the start. */
+static int exec_terminal(const struct exec_child *x, struct fy_error **err)
+{
+	const struct spec_process *p = x->config->process;
+	const struct spec_console_size *size = p->console_size;
+	struct spec_console_size ours;
+	int master;
+
+	if (!x->detached && terminal_stdio_size(&ours))
+		size = &ours;
+	if (terminal_setup_in_container(size, p->user.uid, false, &master, err) < 0)
+		return -1;
+	int r = sync_send_fd(x->sync_fd, SYNC_TERMINAL, master);
+	close(master);
+	if (r < 0)
+		return fy_error_sys(err, "send the pty to the runtime");
+	return 0;
+}
+
 static void exec_child_main(const void *arg)
 {
 	const struct exec_child *x = arg;
@@ -186,7 +212,7 @@ static void exec_child_main(const void *arg)
 	if (ns_join_in_child(x->namespaces, &err) < 0)
 		exec_fail(x, &err);
 	/* Joining the mount namespace put us at its root: the container's "/". */
-	if (process_chdir(p->cwd, &err) < 0)
+	if (process_chdir(p->cwd, &err) < 0 || (p->terminal && exec_terminal(x, &err) < 0))
 		exec_fail(x, &err);
 	_cleanup_free_ char *exe = process_find_executable(p, &err);
 	if (exe == NULL || process_set_rlimits(p, &err) < 0 || process_close_fds_on_exec(x->preserve_fds, &err) < 0 ||
@@ -210,6 +236,7 @@ struct exec_state {
 	struct security_plan security;
 	struct ns_plan namespaces;
 	int fds[2];
+	int console_master; /* --tty in the foreground: the pty's master, for the proxy */
 };
 
 static void exec_release(struct exec_state *e)
@@ -221,12 +248,12 @@ static void exec_release(struct exec_state *e)
 	for (int i = 0; i < 2; i++)
 		if (e->fds[i] >= 0)
 			close(e->fds[i]);
+	if (e->console_master >= 0)
+		close(e->console_master);
 }
 
 static int exec_prepare(const struct exec_options *o, struct exec_state *e, struct fy_error **err)
 {
-	if (o->tty)
-		return fy_error_set(err, 0, "exec: --tty is not supported yet (terminals are their own work item)");
 	if (container_load(o->root, o->id, false, &e->lc, err) < 0)
 		return -1;
 	if (e->lc.status == FY_STATUS_STOPPED)
@@ -236,14 +263,32 @@ static int exec_prepare(const struct exec_options *o, struct exec_state *e, stru
 	e->config = container_read_snapshot(e->lc.dirfd, err);
 	if (e->config == NULL)
 		return -1;
-	if (exec_process(o, e->config, err) < 0 || security_prepare(e->config, &e->security, err) < 0)
+	if (exec_process(o, e->config, err) < 0 ||
+	    terminal_validate(e->config->process->terminal, o->detach, o->console_socket, err) < 0 ||
+	    security_prepare(e->config, &e->security, err) < 0)
 		return -1;
 	if (exec_namespaces(e->lc.state->pid, &e->namespaces, err) < 0)
 		return -1;
 	return sync_socketpair(e->fds, err);
 }
 
-/* Starts the process: clone, affinity, cgroup, GO, seccomp hand-over, exec confirmation. */
+/* --tty: the child's pty master; with --detach it goes on to the --console-socket listener
+ * at once, before the process runs, so a listener that is not there fails the exec. */
+static int exec_receive_terminal(const struct exec_options *o, struct exec_state *e, struct fy_error **err)
+{
+	if (!e->config->process->terminal)
+		return 0;
+	if (sync_expect_fd(e->fds[0], SYNC_TERMINAL, &e->console_master, err) < 0)
+		return -1;
+	if (o->console_socket == NULL)
+		return 0;
+	int r = terminal_send_to_console_socket(o->console_socket, e->console_master, err);
+	close(e->console_master);
+	e->console_master = -1;
+	return r;
+}
+
+/* Starts the process: clone, affinity, cgroup, GO, pty, seccomp hand-over, exec confirmation. */
 static pid_t exec_spawn(const struct exec_options *o, struct exec_state *e, struct fy_error **err)
 {
 	const struct spec_process *p = e->config->process;
@@ -254,6 +299,7 @@ static pid_t exec_spawn(const struct exec_options *o, struct exec_state *e, stru
 		.sync_fd = e->fds[1],
 		.parent_sync_fd = e->fds[0],
 		.preserve_fds = o->preserve_fds,
+		.detached = o->detach,
 	};
 	bool into_cgroup = false;
 	int cgroup_fd = -1;
@@ -270,7 +316,7 @@ static pid_t exec_spawn(const struct exec_options *o, struct exec_state *e, stru
 	if ((p->exec_cpu_affinity && p->exec_cpu_affinity->initial &&
 	     sched_cpu_affinity_apply(pid, p->exec_cpu_affinity->initial, ".process.execCPUAffinity.initial", err) < 0) ||
 	    (e->lc.cgroup && !into_cgroup && cgroup_enter(e->lc.cgroup, pid, err) < 0) ||
-	    sync_send(e->fds[0], SYNC_GO, 0, NULL) < 0) {
+	    sync_send(e->fds[0], SYNC_GO, 0, NULL) < 0 || exec_receive_terminal(o, e, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -290,9 +336,19 @@ static pid_t exec_spawn(const struct exec_options *o, struct exec_state *e, stru
 	return pid;
 }
 
+/* The process's status in the foreground, through the pty when it has one; 0 detached. */
+static int exec_wait(const struct exec_options *o, const struct exec_state *e, pid_t pid, const sigset_t *set)
+{
+	if (o->detach)
+		return 0;
+	if (e->console_master >= 0)
+		return terminal_proxy_foreground(e->console_master, pid, set);
+	return spawn_wait_foreground(pid, set);
+}
+
 int container_exec(const struct exec_options *o, int *status, struct fy_error **err)
 {
-	struct exec_state e = { .fds = { -1, -1 } };
+	struct exec_state e = { .fds = { -1, -1 }, .console_master = -1 };
 	sigset_t set, old;
 	int ret = -1;
 
@@ -314,7 +370,7 @@ int container_exec(const struct exec_options *o, int *status, struct fy_error **
 			if (o->pid_file && fy_write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0)
 				ret = fy_error_wrap(err, "write pid file");
 			if (ret == 0)
-				*status = o->detach ? 0 : spawn_wait_foreground(pid, &set);
+				*status = exec_wait(o, &e, pid, &set);
 		}
 	}
 	if (ret < 0)

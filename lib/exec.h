@@ -23,7 +23,8 @@ struct exec_options {
 	size_t n_caps;
 	bool no_new_privs;
 	bool detach;
-	bool tty;
+	bool tty;                 /* process.terminal for this process (--tty) */
+	const char *console_socket; /* with --tty --detach: where the pty master goes */
 	const char *pid_file;
 	int preserve_fds;
 };

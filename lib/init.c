@@ -20,6 +20,7 @@
 #include "lib/rootfs.h"
 #include "lib/state.h"
 #include "lib/sync.h"
+#include "lib/terminal.h"
 #include "lib/util.h"
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -87,6 +88,23 @@ static int init_filesystem(const struct init_context *ctx, struct fy_error **err
 	return rootfs_prepare(&opts, err);
 }
 
+/* process.terminal: the pty comes from the container's own devpts, so this runs after the
+ * switch (and before seccomp, which may forbid its ioctls).  The peer stays as our stdio and
+ * /dev/console; the master goes to the parent. */
+static int init_terminal(const struct init_context *ctx, struct fy_error **err)
+{
+	const struct spec_process *p = ctx->config->process;
+	int master;
+
+	if (terminal_setup_in_container(p->console_size, p->user.uid, true, &master, err) < 0)
+		return -1;
+	int r = sync_send_fd(ctx->sync_fd, SYNC_TERMINAL, master);
+	close(master);
+	if (r < 0)
+		return fy_error_sys(err, "send the pty to the runtime");
+	return 0;
+}
+
 static int init_after_hooks(const struct init_context *ctx, const char *state_json, char **exe,
 			    struct fy_error **err)
 {
@@ -101,6 +119,8 @@ static int init_after_hooks(const struct init_context *ctx, const char *state_js
 	if (security_apply_sysctl(c, err) < 0)
 		return -1;
 	if (rootfs_finalize(c, err) < 0)
+		return -1;
+	if (c->process->terminal && init_terminal(ctx, err) < 0)
 		return -1;
 	if (process_chdir(c->process->cwd, err) < 0)
 		return -1;

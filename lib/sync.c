@@ -23,7 +23,7 @@ struct sync_wire {
 static const char *const type_names[] = {
 	[SYNC_GO] = "GO", [SYNC_HOOKS] = "HOOKS", [SYNC_HOOKS_DONE] = "HOOKS_DONE",
 	[SYNC_READY] = "READY", [SYNC_ERROR] = "ERROR", [SYNC_SECCOMP] = "SECCOMP",
-	[SYNC_SECCOMP_DONE] = "SECCOMP_DONE", [SYNC_EOF] = "end of file",
+	[SYNC_SECCOMP_DONE] = "SECCOMP_DONE", [SYNC_TERMINAL] = "TERMINAL", [SYNC_EOF] = "end of file",
 };
 
 int sync_socketpair(int fds[2], struct fy_error **err)

@@ -10,8 +10,14 @@
  *   prestart + createRuntime hooks (state "creating")
  *   HOOKS_DONE -------------------------------->    createContainer hooks, pivot_root, masked and
  *                                                   readonly paths, sysctl, rlimits, checks args[0]
+ *                                        <-------   TERMINAL    (process.terminal only) the pty
+ *   keeps the master for --console-socket           master in SCM_RIGHTS; the peer is now the
+ *   or the foreground proxy                         init's stdio and /dev/console
  *                                        <-------   READY       "waiting on exec.fifo"
  *   state.json "created", pid file, exit            blocks opening exec.fifo for writing
+ *
+ *   exec's child (lib/exec.c) speaks the same protocol, shorter: GO, then TERMINAL (with
+ *   --tty), SECCOMP (with a notify listener), then end of file when its execve succeeded.
  *
  *   At any step the child may send ERROR {errno, message} instead and exit; the parent adds
  *   it to its own error, so `--log` has every message.  Reading end of file where a
@@ -32,6 +38,7 @@ enum sync_type {
 	SYNC_ERROR,
 	SYNC_SECCOMP,      /* child -> parent, with the SCMP_ACT_NOTIFY fd in SCM_RIGHTS */
 	SYNC_SECCOMP_DONE, /* parent -> child: the fd reached listenerPath */
+	SYNC_TERMINAL,     /* child -> parent, with the pty master in SCM_RIGHTS */
 	SYNC_EOF,          /* not a message: what sync_expect_eof waits for */
 };
 
@@ -58,7 +65,7 @@ int sync_expect_text(int fd, enum sync_type want, char *text, size_t size, struc
  * sent instead. */
 int sync_expect_eof(int fd, struct fy_error **err);
 
-/* SYNC_SECCOMP: one message carrying an fd. */
+/* SYNC_SECCOMP, SYNC_TERMINAL: one message carrying an fd. */
 int sync_send_fd(int fd, enum sync_type type, int passfd);
 int sync_expect_fd(int fd, enum sync_type want, int *passfd, struct fy_error **err);
 

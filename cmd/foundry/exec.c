@@ -46,7 +46,7 @@ int cmd_exec(const struct global_options *g, int argc, char **argv, struct fy_er
 		case 'd': o.detach = true; break;
 		case 't': o.tty = true; break;
 		case OPT_PID_FILE: o.pid_file = optarg; break;
-		case OPT_CONSOLE_SOCKET: break; /* meaningful only with --tty */
+		case OPT_CONSOLE_SOCKET: o.console_socket = optarg; break;
 		case OPT_PRESERVE_FDS: {
 			long n;
 			if (fy_parse_long(optarg, &n) < 0 || n < 0 || n > 65535)

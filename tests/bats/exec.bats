@@ -82,9 +82,3 @@ teardown() {
 	assert_contains "$stderr" "stopped"
 }
 
-@test "exec: --tty is refused with a clear message until terminals are supported" {
-	requires_foundry "terminals are not implemented yet"
-	foundry exec --tty ct true
-	[ "$status" -ne 0 ]
-	assert_contains "$stderr" "--tty is not supported yet"
-}
