@@ -15,8 +15,11 @@ struct spec_kv;
 #define NETCONF_DEFAULT_SUBNET "10.88.0.0/16"
 #define NETCONF_DEFAULT_VNI 1
 /* Jumbo by default: native XDP on the host end turns TSO off on the container's side, so
- * throughput scales with the frame size; xdp.frags lifts the ~3.5k cap (notes, trap 3). */
-#define NETCONF_DEFAULT_MTU 9000
+ * TCP throughput scales with the frame size, and xdp.frags lifts the ~3.5k cap (notes,
+ * trap 3).  Measured (xdp/README.md): 1500 -> ~0.3x the bridge, 9000 -> ~0.5x,
+ * 65000 -> above it.  TCP to the outside negotiates its MSS down; the host fragments or
+ * answers "fragmentation needed" for the rest. */
+#define NETCONF_DEFAULT_MTU 65000
 #define NETCONF_MAX_MTU 65535
 #define NETCONF_VNI_MAX 0xffffffu
 
