@@ -101,7 +101,8 @@ static uint64_t plan_set(const char *set, char **names, size_t n, unsigned int l
 			continue;
 		}
 		if ((unsigned int)cap > last_cap) {
-			fy_warn("process.capabilities.%s: %s is not supported by this kernel (its last capability is %u), ignored",
+			fy_warn("process.capabilities.%s: %s is not supported by this kernel (its last capability is "
+				"%u), ignored",
 				set, names[i], last_cap);
 			continue;
 		}
@@ -115,7 +116,8 @@ int caps_plan_for_kernel(const struct spec_capabilities *c, unsigned int last_ca
 {
 	memset(out, 0, sizeof *out);
 	if (last_cap >= CAPS_MAX_BITS)
-		return fy_error_set(err, ERANGE, "plan capabilities: the kernel's last capability %u does not fit in %d bits",
+		return fy_error_set(err, ERANGE,
+				    "plan capabilities: the kernel's last capability %u does not fit in %d bits",
 				    last_cap, CAPS_MAX_BITS);
 	out->last_cap = last_cap;
 	if (c == NULL)
@@ -226,8 +228,7 @@ static void set_flags(cap_t caps, cap_flag_t flag, uint64_t mask)
  * must be within the new permitted, and without CAP_SETPCAP in effective (gone after
  * setuid) inheritable must be within the old inheritable and permitted, and always within
  * the old inheritable and the bounding set. */
-static int grantable_sets(const struct caps_plan *p, uint64_t *eff, uint64_t *prm, uint64_t *inh,
-			  struct fy_error **err)
+static int grantable_sets(const struct caps_plan *p, uint64_t *eff, uint64_t *prm, uint64_t *inh, struct fy_error **err)
 {
 	cap_t current = cap_get_proc();
 
@@ -259,7 +260,8 @@ static void raise_ambient(const struct caps_plan *p, uint64_t prm, uint64_t inh)
 			continue;
 		/* PR_CAP_AMBIENT_RAISE: EPERM unless the cap is permitted and inheritable. */
 		if (!(prm & inh & (UINT64_C(1) << cap))) {
-			fy_warn("process.capabilities.ambient: %s cannot be raised: it is not in both the permitted and inheritable sets, ignored",
+			fy_warn("process.capabilities.ambient: %s cannot be raised: it is not in both the permitted "
+				"and inheritable sets, ignored",
 				name);
 			continue;
 		}

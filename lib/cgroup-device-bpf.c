@@ -120,7 +120,9 @@ int cgroup_device_prog_eval(const struct cgroup_device_prog *prog, char type, un
 			reg[in->dst_reg] = v;
 			break;
 		}
-		case BPF_ALU | BPF_AND | BPF_K: reg[in->dst_reg] = (uint32_t)(reg[in->dst_reg] & (uint32_t)in->imm); break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			reg[in->dst_reg] = (uint32_t)(reg[in->dst_reg] & (uint32_t)in->imm);
+			break;
 		case BPF_ALU | BPF_RSH | BPF_K: reg[in->dst_reg] = (uint32_t)reg[in->dst_reg] >> in->imm; break;
 		case BPF_ALU | BPF_MOV | BPF_X: reg[in->dst_reg] = (uint32_t)reg[in->src_reg]; break;
 		case BPF_ALU64 | BPF_MOV | BPF_K: reg[in->dst_reg] = (uint64_t)(int64_t)in->imm; break;
@@ -173,7 +175,8 @@ int cgroup_device_prog_attach(const char *cgroup_dir, const struct cgroup_device
 		return fy_error_sys(err, "open cgroup %s", cgroup_dir);
 	if (query_attached(cgfd, old, &n_old) < 0)
 		n_old = 0;
-	prog_fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, "foundry_devices", "GPL", prog->insns, prog->n_insns, &opts);
+	prog_fd =
+	    bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, "foundry_devices", "GPL", prog->insns, prog->n_insns, &opts);
 	if (prog_fd < 0) {
 		int saved = errno;
 		if (saved == EINVAL) {

@@ -82,7 +82,8 @@ static char *systemd_path(const char *id, const char *cgroups_path, struct fy_er
 	const char *c1 = strchr(spec, ':');
 	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	if (c1 == NULL || c2 == NULL || strchr(c2 + 1, ':') || strchr(spec, '/')) {
-		fy_error_set(err, 0, "linux.cgroupsPath \"%s\": expected \"slice:prefix:name\" with the systemd cgroup manager",
+		fy_error_set(err, 0,
+			     "linux.cgroupsPath \"%s\": expected \"slice:prefix:name\" with the systemd cgroup manager",
 			     spec);
 		return NULL;
 	}

@@ -94,9 +94,9 @@ int cgroup_convert_swap_to_v2(int64_t swap, int64_t memory, int64_t *out, struct
 	if (memory < 0)
 		return fy_error_set(err, 0, RES ".memory.limit: invalid value %" PRId64, memory);
 	if (swap < memory)
-		return fy_error_set(err, 0,
-				    RES ".memory.swap: memory+swap (%" PRId64 ") must be >= the memory limit (%" PRId64 ")",
-				    swap, memory);
+		return fy_error_set(
+		    err, 0, RES ".memory.swap: memory+swap (%" PRId64 ") must be >= the memory limit (%" PRId64 ")",
+		    swap, memory);
 	*out = swap - memory;
 	return 0;
 }
@@ -310,7 +310,8 @@ static int plan_cpu_v2(struct planner *p, const struct spec_cpu *c, struct fy_er
 	if (c->has_burst)
 		add(p, CG_CPU, 0, RES ".cpu.burst", "cpu.max.burst", "%" PRIu64, c->burst);
 	if ((c->has_realtime_runtime && c->realtime_runtime) || (c->has_realtime_period && c->realtime_period))
-		return fy_error_set(err, 0, RES ".cpu.realtimeRuntime: realtime scheduling is not supported on cgroup v2");
+		return fy_error_set(err, 0,
+				    RES ".cpu.realtimeRuntime: realtime scheduling is not supported on cgroup v2");
 	if (c->has_idle)
 		add(p, CG_CPU, 0, RES ".cpu.idle", "cpu.idle", "%" PRId64, c->idle);
 	return 0;
@@ -427,14 +428,16 @@ static int plan_hugetlb(struct planner *p, const struct spec_hugepage_limit *h, 
 	for (size_t i = 0; i < n; i++) {
 		int64_t bytes = cgroup_parse_page_size(h[i].page_size);
 		if (bytes <= 0 || bytes % 1024)
-			return fy_error_set(err, 0, RES ".hugepageLimits[%zu].pageSize: expected a size like \"2MB\", got \"%s\"",
-					    i, h[i].page_size ? h[i].page_size : "");
+			return fy_error_set(
+			    err, 0, RES ".hugepageLimits[%zu].pageSize: expected a size like \"2MB\", got \"%s\"", i,
+			    h[i].page_size ? h[i].page_size : "");
 		_cleanup_free_ char *size = page_size_name(bytes);
-		_cleanup_free_ char *limit = xasprintf("hugetlb.%s.%s", size, v2(p, CG_HUGETLB) ? "max" : "limit_in_bytes");
+		_cleanup_free_ char *limit =
+		    xasprintf("hugetlb.%s.%s", size, v2(p, CG_HUGETLB) ? "max" : "limit_in_bytes");
 		/* rsvd (5.7+) also caps reservations, so a mmap fails up front instead of a
 		 * SIGBUS at fault time; older kernels do not have it. */
 		_cleanup_free_ char *rsvd =
-			xasprintf("hugetlb.%s.rsvd.%s", size, v2(p, CG_HUGETLB) ? "max" : "limit_in_bytes");
+		    xasprintf("hugetlb.%s.rsvd.%s", size, v2(p, CG_HUGETLB) ? "max" : "limit_in_bytes");
 		add(p, CG_HUGETLB, 0, RES ".hugepageLimits", limit, "%" PRIu64, h[i].limit);
 		add(p, CG_HUGETLB, CG_WRITE_OPTIONAL, RES ".hugepageLimits", rsvd, "%" PRIu64, h[i].limit);
 	}
@@ -445,14 +448,16 @@ static int plan_network(struct planner *p, const struct spec_network_resources *
 {
 	if (net->has_class_id) {
 		if (p->placement->where[CG_NET_CLS] == CG_ABSENT)
-			return fy_error_set(err, 0, RES ".network.classID: the net_cls controller is not available on this host%s",
-					    p->placement->where[CG_MEMORY] == CG_V2 ? " (it does not exist on cgroup v2)" : "");
+			return fy_error_set(
+			    err, 0, RES ".network.classID: the net_cls controller is not available on this host%s",
+			    p->placement->where[CG_MEMORY] == CG_V2 ? " (it does not exist on cgroup v2)" : "");
 		add(p, CG_NET_CLS, 0, RES ".network.classID", "net_cls.classid", "%" PRIu32, net->class_id);
 	}
 	if (net->n_priorities) {
 		if (p->placement->where[CG_NET_PRIO] == CG_ABSENT)
-			return fy_error_set(err, 0, RES ".network.priorities: the net_prio controller is not available on this host%s",
-					    p->placement->where[CG_MEMORY] == CG_V2 ? " (it does not exist on cgroup v2)" : "");
+			return fy_error_set(
+			    err, 0, RES ".network.priorities: the net_prio controller is not available on this host%s",
+			    p->placement->where[CG_MEMORY] == CG_V2 ? " (it does not exist on cgroup v2)" : "");
 		for (size_t i = 0; i < net->n_priorities; i++)
 			add(p, CG_NET_PRIO, 0, RES ".network.priorities", "net_prio.ifpriomap", "%s %" PRIu32,
 			    net->priorities[i].name, net->priorities[i].priority);
@@ -467,7 +472,8 @@ static int plan_rdma(struct planner *p, const struct spec_rdma_limit *r, size_t 
 	for (size_t i = 0; i < n; i++) {
 		char handles[32] = "", objects[32] = "";
 		if (!r[i].device || !*r[i].device || strpbrk(r[i].device, " \n"))
-			return fy_error_set(err, 0, RES ".rdma: invalid device name \"%s\"", r[i].device ? r[i].device : "");
+			return fy_error_set(err, 0, RES ".rdma: invalid device name \"%s\"",
+					    r[i].device ? r[i].device : "");
 		if (!r[i].has_hca_handles && !r[i].has_hca_objects)
 			continue;
 		if (r[i].has_hca_handles)
@@ -490,7 +496,8 @@ static int plan_unified(struct planner *p, const struct spec_kv *kv, size_t n, s
 			return fy_error_set(err, 0, "%s: this host has no cgroup v2 hierarchy", resource);
 		if (p->placement->where[c] != CG_V2)
 			return fy_error_set(err, 0, "%s: the %s controller is not available on the cgroup v2 hierarchy",
-					    resource, cgroup_controller_v2_name(c) ? cgroup_controller_v2_name(c) : "?");
+					    resource,
+					    cgroup_controller_v2_name(c) ? cgroup_controller_v2_name(c) : "?");
 		add(p, c, 0, resource, kv[i].key, "%s", kv[i].value ? kv[i].value : "");
 	}
 	return 0;
@@ -545,11 +552,11 @@ static int plan_devices(struct planner *p, const struct spec_resources *res, con
 		char type = d->type && *d->type ? d->type[0] : 'a';
 		unsigned access;
 		if ((d->type && strlen(d->type) > 1) || (type != 'a' && type != 'b' && type != 'c'))
-			return fy_error_set(err, 0, RES ".devices[%zu].type: expected \"a\", \"b\" or \"c\", got \"%s\"", i,
-					    d->type);
+			return fy_error_set(
+			    err, 0, RES ".devices[%zu].type: expected \"a\", \"b\" or \"c\", got \"%s\"", i, d->type);
 		if (parse_access(d->access, &access) < 0)
-			return fy_error_set(err, 0, RES ".devices[%zu].access: expected letters of \"rwm\", got \"%s\"", i,
-					    d->access);
+			return fy_error_set(err, 0, RES ".devices[%zu].access: expected letters of \"rwm\", got \"%s\"",
+					    i, d->access);
 		if ((d->has_major && d->major < -1) || (d->has_minor && d->minor < -1))
 			return fy_error_set(err, 0, RES ".devices[%zu]: negative major or minor", i);
 		add_device_rule(plan, d->allow, type, d->has_major ? d->major : -1, d->has_minor ? d->minor : -1,

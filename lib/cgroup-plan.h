@@ -55,9 +55,9 @@ enum {
 struct cgroup_write {
 	enum cgroup_controller controller;
 	enum cgroup_version version;
-	char *file;           /* a plain file name in the controller's directory */
+	char *file; /* a plain file name in the controller's directory */
 	char *value;
-	char *resource;       /* ".memory.limit", ".unified[\"io.max\"]" ... for errors */
+	char *resource; /* ".memory.limit", ".unified[\"io.max\"]" ... for errors */
 	unsigned flags;
 };
 

@@ -95,8 +95,8 @@ static void gen_cpu(yajl_gen g, const struct fy_cgroup *cg)
 	yajl_gen_map_open(g);
 	gen_u64_nz(g, "periods", keyed(cpu, "cpu.stat", "nr_periods"));
 	gen_u64_nz(g, "throttledPeriods", keyed(cpu, "cpu.stat", "nr_throttled"));
-	gen_u64_nz(g, "throttledTime", v2 ? keyed(cpu, "cpu.stat", "throttled_usec") * 1000
-					  : keyed(cpu, "cpu.stat", "throttled_time"));
+	gen_u64_nz(g, "throttledTime",
+		   v2 ? keyed(cpu, "cpu.stat", "throttled_usec") * 1000 : keyed(cpu, "cpu.stat", "throttled_time"));
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }
@@ -130,9 +130,9 @@ static void gen_list(yajl_gen g, const char *key, const char *dir, const char *f
 
 static void gen_cpuset(yajl_gen g, const struct fy_cgroup *cg)
 {
-	static const char *const v1_flags[] = { "cpu_exclusive",      "mem_hardwall",       "mem_exclusive",
-						"memory_migrate",     "memory_spread_page", "memory_spread_slab",
-						"memory_pressure",    "sched_load_balance", "sched_relax_domain_level" };
+	static const char *const v1_flags[] = { "cpu_exclusive",   "mem_hardwall",       "mem_exclusive",
+						"memory_migrate",  "memory_spread_page", "memory_spread_slab",
+						"memory_pressure", "sched_load_balance", "sched_relax_domain_level" };
 	const char *c = cg->dirs[CG_CPUSET];
 
 	if (c == NULL)
@@ -212,7 +212,8 @@ static void gen_memory(yajl_gen g, const struct fy_cgroup *cg)
 		gen_u64_nz(g, "cache", keyed(m, "memory.stat", "file"));
 		gen_memory_entry(g, "usage", limit, usage, u64(m, "memory.peak"), keyed(m, "memory.events", "max"));
 		/* runc reports v2 swap as memory+swap, the v1 memsw meaning. */
-		gen_memory_entry(g, "swap", swap_limit == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX : swap_limit + limit,
+		gen_memory_entry(g, "swap",
+				 swap_limit == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX : swap_limit + limit,
 				 usage + swap, 0, 0);
 		gen_raw(g, m, "memory.stat");
 	} else {
@@ -285,7 +286,8 @@ static void gen_blkio_v2(yajl_gen g, const char *key, const char *dir, const cha
 		*nl = '\0';
 		if (sscanf(line, "%u:%u", &major, &minor) == 2) {
 			uint64_t r = 0, w = 0;
-			for (char *save = NULL, *tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			for (char *save = NULL, *tok = strtok_r(line, " ", &save); tok;
+			     tok = strtok_r(NULL, " ", &save)) {
 				char *eq = strchr(tok, '=');
 				if (eq && strncmp(tok, rkey, (size_t)(eq - tok)) == 0 && rkey[eq - tok] == '\0')
 					r = strtoull(eq + 1, NULL, 10);

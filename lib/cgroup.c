@@ -400,7 +400,8 @@ int cgroup_pids(struct fy_cgroup *cg, pid_t **pids, size_t *n, struct fy_error *
 	*pids = NULL;
 	*n = 0;
 	if (dir == NULL)
-		return fy_error_set(err, ENOTSUP, "list the processes of the container: cgroup manager %s", cg->manager);
+		return fy_error_set(err, ENOTSUP, "list the processes of the container: cgroup manager %s",
+				    cg->manager);
 	return cgroup_fs_read_pids(dir, pids, n, err);
 }
 
@@ -435,8 +436,7 @@ int cgroup_kill(struct fy_cgroup *cg, int signal, struct fy_error **err)
 	    cgroup_fs_exists(cg->unified, "cgroup.kill"))
 		return cgroup_fs_write(cg->unified, "cgroup.kill", "1", err);
 	/* Otherwise freeze, so that nothing forks between listing and signalling. */
-	if (cg->placement.where[CG_FREEZER] != CG_ABSENT && cgroup_is_frozen(cg, &was_frozen, NULL) == 0 &&
-	    !was_frozen)
+	if (cg->placement.where[CG_FREEZER] != CG_ABSENT && cgroup_is_frozen(cg, &was_frozen, NULL) == 0 && !was_frozen)
 		froze = cgroup_freeze(cg, true, NULL) == 0;
 	r = signal_all(cg, signal, &n, err);
 	/* A frozen task only acts on a fatal signal once thawed (v1). */

@@ -38,10 +38,10 @@ enum cgroup_layout {
 const char *cgroup_layout_name(enum cgroup_layout layout);
 
 struct cgroup_config {
-	const char *fs_root;      /* "/sys/fs/cgroup" (NULL means that) */
-	const char *manager;      /* "cgroupfs" | "systemd" | "disabled"; NULL means cgroupfs */
-	const char *id;           /* container id, for the default path */
-	const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
+	const char *fs_root;                    /* "/sys/fs/cgroup" (NULL means that) */
+	const char *manager;                    /* "cgroupfs" | "systemd" | "disabled"; NULL means cgroupfs */
+	const char *id;                         /* container id, for the default path */
+	const char *cgroups_path;               /* linux.cgroupsPath, may be NULL */
 	const struct spec_resources *resources; /* may be NULL */
 	/* linux.devices: each node the container gets is also allowed in the device
 	 * cgroup, as runc does (may be NULL/0). */

@@ -81,8 +81,7 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
 	return r;
 }
 
-static int emit_stats(struct fy_cgroup *cg, const char *id, container_event_fn emit, void *arg,
-		      struct fy_error **err)
+static int emit_stats(struct fy_cgroup *cg, const char *id, container_event_fn emit, void *arg, struct fy_error **err)
 {
 	_cleanup_free_ char *data = cgroup_stats_json(cg, err);
 	if (data == NULL)
@@ -121,8 +120,8 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int container_events(const char *root, const char *id, unsigned interval_ms, bool stats_once,
-		     container_event_fn emit, void *arg, struct fy_error **err)
+int container_events(const char *root, const char *id, unsigned interval_ms, bool stats_once, container_event_fn emit,
+		     void *arg, struct fy_error **err)
 {
 	struct loaded_container lc;
 	int r = load(root, id, false, &lc, err);

@@ -16,8 +16,7 @@ struct loaded_container {
 };
 
 /* lock: hold the state dir's lock until container_unload (start, delete). */
-int container_load(const char *root, const char *id, bool lock, struct loaded_container *lc,
-		   struct fy_error **err);
+int container_load(const char *root, const char *id, bool lock, struct loaded_container *lc, struct fy_error **err);
 void container_unload(struct loaded_container *lc);
 
 /* The OCI state JSON for hooks and `state`, with the given status. */

@@ -17,8 +17,7 @@
 #include "lib/util.h"
 #include "spec/state.h"
 
-int container_load(const char *root, const char *id, bool lock, struct loaded_container *lc,
-		   struct fy_error **err)
+int container_load(const char *root, const char *id, bool lock, struct loaded_container *lc, struct fy_error **err)
 {
 	memset(lc, 0, sizeof *lc);
 	lc->dirfd = fy_state_dir_open(root, id, lock, err);
@@ -40,8 +39,7 @@ int container_load(const char *root, const char *id, bool lock, struct loaded_co
 	}
 	lc->status = fy_state_status(lc->dirfd, lc->state);
 	bool frozen = false;
-	if (lc->status == FY_STATUS_RUNNING && lc->cgroup && cgroup_is_frozen(lc->cgroup, &frozen, NULL) == 0 &&
-	    frozen)
+	if (lc->status == FY_STATUS_RUNNING && lc->cgroup && cgroup_is_frozen(lc->cgroup, &frozen, NULL) == 0 && frozen)
 		lc->status = FY_STATUS_PAUSED;
 	return 0;
 }

@@ -94,8 +94,7 @@ static int load_bundle(const struct container_create_options *o, struct created 
 	fy_debug("bundle \"%s\", rootfs \"%s\"", c->bundle, c->rootfs);
 	if (mount_plan_build(c->config, c->bundle, &c->mounts, err) < 0)
 		return -1;
-	if (ns_plan_build(c->config->linux_, &c->namespaces, err) < 0 ||
-	    netdev_validate(c->config->linux_, err) < 0)
+	if (ns_plan_build(c->config->linux_, &c->namespaces, err) < 0 || netdev_validate(c->config->linux_, err) < 0)
 		return -1;
 	return security_prepare(c->config, &c->security, err);
 }
@@ -130,11 +129,13 @@ static int prepare_environment(const struct container_create_options *o, struct 
 	c->lc.dirfd = fy_state_dir_create(o->root, o->id, err);
 	if (c->lc.dirfd < 0)
 		return -1;
-	_cleanup_close_ int snap = openat(c->lc.dirfd, FY_CONFIG_SNAPSHOT, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	_cleanup_close_ int snap =
+	    openat(c->lc.dirfd, FY_CONFIG_SNAPSHOT, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (snap < 0 || fy_write_all(snap, text, len) < 0)
 		return fy_error_sys(err, "save config snapshot");
 	/* 0622 like runc: the init opens it for writing after setuid to the container user. */
-	if (mknodat(c->lc.dirfd, FY_EXEC_FIFO, S_IFIFO | 0622, 0) < 0 || fchmodat(c->lc.dirfd, FY_EXEC_FIFO, 0622, 0) < 0)
+	if (mknodat(c->lc.dirfd, FY_EXEC_FIFO, S_IFIFO | 0622, 0) < 0 ||
+	    fchmodat(c->lc.dirfd, FY_EXEC_FIFO, 0622, 0) < 0)
 		return fy_error_sys(err, "create exec.fifo");
 	const struct spec_linux *l = c->config->linux_;
 	if (o->cgroup_manager == NULL || strcmp(o->cgroup_manager, "disabled") != 0) {
@@ -221,8 +222,7 @@ static int run_create_hooks(struct created *c, struct fy_error **err)
 				    strlen(both));
 	if (sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, both) < 0)
 		return fy_error_sys(err, "resume the container's init");
-	if (c->config->process->terminal &&
-	    sync_expect_fd(c->sync_fd, SYNC_TERMINAL, &c->console_master, err) < 0)
+	if (c->config->process->terminal && sync_expect_fd(c->sync_fd, SYNC_TERMINAL, &c->console_master, err) < 0)
 		return -1;
 	if (c->security.has_seccomp && c->security.seccomp.uses_notify &&
 	    security_hand_over_notify_fd(c->config, c->sync_fd, c->pid, creating, err) < 0)

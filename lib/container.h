@@ -13,7 +13,7 @@
 struct fy_error;
 
 struct container_create_options {
-	const char *root;           /* state root, e.g. /run/foundry */
+	const char *root; /* state root, e.g. /run/foundry */
 	const char *id;
 	const char *bundle;         /* NULL: the current directory */
 	const char *pid_file;       /* may be NULL */
@@ -66,8 +66,8 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
  *   {"type":"oom","id":"<id>"}                   when the kernel OOM-kills in the container
  * Returns when the container stops (0), emit returns < 0, or on error. */
 typedef int (*container_event_fn)(const char *json, void *arg);
-int container_events(const char *root, const char *id, unsigned interval_ms, bool stats_once,
-		     container_event_fn emit, void *arg, struct fy_error **err);
+int container_events(const char *root, const char *id, unsigned interval_ms, bool stats_once, container_event_fn emit,
+		     void *arg, struct fy_error **err);
 
 /* "KILL", "SIGKILL", "9" -> 9; -1 when unknown. */
 int container_parse_signal(const char *name);

@@ -29,9 +29,8 @@ static const struct {
 	const char *target;
 	const char *path;
 } default_links[] = {
-	{ "/proc/self/fd", "/dev/fd" },   { "/proc/self/fd/0", "/dev/stdin" },
-	{ "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
-	{ "pts/ptmx", "/dev/ptmx" },
+	{ "/proc/self/fd", "/dev/fd" },       { "/proc/self/fd/0", "/dev/stdin" }, { "/proc/self/fd/1", "/dev/stdout" },
+	{ "/proc/self/fd/2", "/dev/stderr" }, { "pts/ptmx", "/dev/ptmx" },
 };
 
 static mode_t device_type_bits(const char *type)
@@ -108,8 +107,10 @@ int devices_create(int rootfd, const struct spec_linux *linux_, bool in_user_ns,
 	for (size_t i = 0; linux_ && i < linux_->n_devices; i++) {
 		const struct spec_device *d = &linux_->devices[i];
 		if (strcmp(d->type, "p") != 0 && (!d->has_major || !d->has_minor))
-			return fy_error_set(err, 0, "config.json: .linux.devices[%zu]: major and minor are required "
-					    "for type \"%s\"", i, d->type);
+			return fy_error_set(err, 0,
+					    "config.json: .linux.devices[%zu]: major and minor are required "
+					    "for type \"%s\"",
+					    i, d->type);
 		if (device_create(rootfd, d, in_user_ns, err) < 0)
 			return fy_error_wrap(err, "config.json: .linux.devices[%zu]", i);
 	}

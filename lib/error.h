@@ -12,8 +12,8 @@
 #include <stdbool.h>
 
 struct fy_error {
-	int errnum;  /* errno of the root cause, 0 when there is none */
-	char *msg;   /* full message, context first, strerror(errnum) last */
+	int errnum; /* errno of the root cause, 0 when there is none */
+	char *msg;  /* full message, context first, strerror(errnum) last */
 };
 
 /* Strings containerd and podman match on: part of the API, never reworded. */
@@ -29,8 +29,7 @@ enum fy_exit_code {
 
 /* Sets *err (which must be NULL or point to NULL) and returns -1.  When errnum is
  * not 0, ": strerror(errnum)" is appended to the message. */
-int fy_error_set(struct fy_error **err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int fy_error_set(struct fy_error **err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int fy_error_setv(struct fy_error **err, int errnum, const char *fmt, va_list ap);
 /* Same, with errnum = errno. */
 #define fy_error_sys(err, ...) fy_error_set((err), errno, __VA_ARGS__)
@@ -65,9 +64,9 @@ void fy_logv(enum fy_log_level level, const char *fmt, va_list ap);
 
 #define fy_warn(...) fy_log(FY_LOG_WARNING, __VA_ARGS__)
 #define fy_info(...) fy_log(FY_LOG_INFO, __VA_ARGS__)
-#define fy_debug(...)                                  \
-	do {                                           \
-		if (fy_log_debug_enabled())            \
+#define fy_debug(...)                                      \
+	do {                                               \
+		if (fy_log_debug_enabled())                \
 			fy_log(FY_LOG_DEBUG, __VA_ARGS__); \
 	} while (0)
 

@@ -314,7 +314,8 @@ static pid_t exec_spawn(const struct exec_options *o, struct exec_state *e, stru
 	if (pid < 0)
 		return -1;
 	if ((p->exec_cpu_affinity && p->exec_cpu_affinity->initial &&
-	     sched_cpu_affinity_apply(pid, p->exec_cpu_affinity->initial, ".process.execCPUAffinity.initial", err) < 0) ||
+	     sched_cpu_affinity_apply(pid, p->exec_cpu_affinity->initial, ".process.execCPUAffinity.initial", err) <
+		 0) ||
 	    (e->lc.cgroup && !into_cgroup && cgroup_enter(e->lc.cgroup, pid, err) < 0) ||
 	    sync_send(e->fds[0], SYNC_GO, 0, NULL) < 0 || exec_receive_terminal(o, e, err) < 0) {
 		kill(pid, SIGKILL);

@@ -15,15 +15,15 @@ struct exec_options {
 	const char *process_file; /* --process: a process JSON object; replaces what follows */
 	char **args;              /* the command and its arguments */
 	size_t n_args;
-	char **env;               /* -e KEY=VALUE, added to (or replacing in) the config's env */
+	char **env; /* -e KEY=VALUE, added to (or replacing in) the config's env */
 	size_t n_env;
 	const char *cwd;
-	const char *user;         /* "uid[:gid]" */
-	char **caps;              /* --cap: added to the bounding, effective and permitted sets */
+	const char *user; /* "uid[:gid]" */
+	char **caps;      /* --cap: added to the bounding, effective and permitted sets */
 	size_t n_caps;
 	bool no_new_privs;
 	bool detach;
-	bool tty;                 /* process.terminal for this process (--tty) */
+	bool tty;                   /* process.terminal for this process (--tty) */
 	const char *console_socket; /* with --tty --detach: where the pty master goes */
 	const char *pid_file;
 	int preserve_fds;

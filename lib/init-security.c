@@ -63,8 +63,7 @@ static int load_seccomp(const struct security_plan *p, int sync_fd, struct fy_er
 	return sync_expect(sync_fd, SYNC_SECCOMP_DONE, err);
 }
 
-int security_apply(const struct spec_config *config, const struct security_plan *p, int sync_fd,
-		   struct fy_error **err)
+int security_apply(const struct spec_config *config, const struct security_plan *p, int sync_fd, struct fy_error **err)
 {
 	bool nnp = config->process->no_new_privileges;
 

@@ -32,8 +32,7 @@ void security_plan_free(struct security_plan *p);
 int security_apply_sysctl(const struct spec_config *config, struct fy_error **err);
 /* In init: scheduling attributes, LSM exec labels, capabilities around setuid,
  * no_new_privs and seccomp, in the order the kernel needs.  sync_fd carries the notify fd. */
-int security_apply(const struct spec_config *config, const struct security_plan *p, int sync_fd,
-		   struct fy_error **err);
+int security_apply(const struct spec_config *config, const struct security_plan *p, int sync_fd, struct fy_error **err);
 
 /* In the parent, when the child sends SYNC_SECCOMP. */
 int security_hand_over_notify_fd(const struct spec_config *config, int sync_fd, pid_t pid, const char *state_json,

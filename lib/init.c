@@ -64,8 +64,8 @@ static int init_identity(const struct init_context *ctx, struct fy_error **err)
 		return fy_error_sys(err, "set domainname \"%s\"", c->domainname);
 	/* A session keyring of its own, so the container does not see the host's keys.
 	 * ENOSYS/EACCES: the kernel or a policy forbids keyrings; runc carries on too. */
-	if (!ctx->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->id) < 0 &&
-	    errno != ENOSYS && errno != EACCES && errno != EDQUOT)
+	if (!ctx->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->id) < 0 && errno != ENOSYS &&
+	    errno != EACCES && errno != EDQUOT)
 		return fy_error_sys(err, "join a new session keyring");
 	if (process_set_oom_score_adj(c->process, err) < 0 || process_set_rlimits(c->process, err) < 0)
 		return -1;
@@ -105,8 +105,7 @@ static int init_terminal(const struct init_context *ctx, struct fy_error **err)
 	return 0;
 }
 
-static int init_after_hooks(const struct init_context *ctx, const char *state_json, char **exe,
-			    struct fy_error **err)
+static int init_after_hooks(const struct init_context *ctx, const char *state_json, char **exe, struct fy_error **err)
 {
 	const struct spec_config *c = ctx->config;
 

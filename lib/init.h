@@ -16,9 +16,9 @@ struct init_context {
 	const struct mount_plan *mounts;
 	const struct ns_plan *namespaces;
 	const struct security_plan *security; /* planned by the parent before clone */
-	const char *rootfs;   /* absolute path on the host */
-	int sync_fd;          /* the child's end of the sync socket */
-	int state_dir_fd;     /* O_PATH, for exec.fifo after pivot_root, without /proc */
+	const char *rootfs;                   /* absolute path on the host */
+	int sync_fd;                          /* the child's end of the sync socket */
+	int state_dir_fd;                     /* O_PATH, for exec.fifo after pivot_root, without /proc */
 	/* The parent's fds the clone inherited and must drop at once: the locked state dir
 	 * (its flock would outlive `create` and block `start`) and the parent's sync end. */
 	int parent_fds[2];

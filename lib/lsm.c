@@ -35,7 +35,8 @@ int lsm_validate_for(const struct spec_config *config, const struct lsm_host *ho
 		return fy_error_set(err, EINVAL, "process.selinuxLabel \"%s\": SELinux is not enabled on this host",
 				    proc->selinux_label);
 	if (config->linux_ && config->linux_->mount_label && *config->linux_->mount_label && !host->selinux)
-		fy_warn("linux.mountLabel \"%s\": SELinux is not enabled on this host, ignored", config->linux_->mount_label);
+		fy_warn("linux.mountLabel \"%s\": SELinux is not enabled on this host, ignored",
+			config->linux_->mount_label);
 	return 0;
 }
 
@@ -86,7 +87,8 @@ int lsm_apply_exec(const struct spec_config *config, struct fy_error **err)
 {
 	const struct spec_process *proc = config->process;
 
-	if (proc && proc->apparmor_profile && *proc->apparmor_profile && lsm_apparmor_exec(proc->apparmor_profile, err) < 0)
+	if (proc && proc->apparmor_profile && *proc->apparmor_profile &&
+	    lsm_apparmor_exec(proc->apparmor_profile, err) < 0)
 		return -1;
 	if (proc && proc->selinux_label && *proc->selinux_label && lsm_selinux_exec(proc->selinux_label, err) < 0)
 		return -1;

@@ -15,16 +15,36 @@ static const struct {
 	bool clear;
 	unsigned long flag;
 } mount_flag_options[] = {
-	{ "async", true, MS_SYNCHRONOUS },  { "atime", true, MS_NOATIME },      { "bind", false, MS_BIND },
-	{ "defaults", false, 0 },           { "dev", true, MS_NODEV },          { "diratime", true, MS_NODIRATIME },
-	{ "dirsync", false, MS_DIRSYNC },   { "exec", true, MS_NOEXEC },        { "iversion", false, MS_I_VERSION },
-	{ "lazytime", false, MS_LAZYTIME }, { "loud", true, MS_SILENT },        { "mand", false, MS_MANDLOCK },
-	{ "noatime", false, MS_NOATIME },   { "nodev", false, MS_NODEV },       { "nodiratime", false, MS_NODIRATIME },
-	{ "noexec", false, MS_NOEXEC },     { "noiversion", true, MS_I_VERSION }, { "nolazytime", true, MS_LAZYTIME },
-	{ "nomand", true, MS_MANDLOCK },    { "norelatime", true, MS_RELATIME }, { "nostrictatime", true, MS_STRICTATIME },
-	{ "nosuid", false, MS_NOSUID },     { "rbind", false, MS_BIND | MS_REC }, { "relatime", false, MS_RELATIME },
-	{ "remount", false, MS_REMOUNT },   { "ro", false, MS_RDONLY },          { "rw", true, MS_RDONLY },
-	{ "silent", false, MS_SILENT },     { "strictatime", false, MS_STRICTATIME }, { "suid", true, MS_NOSUID },
+	{ "async", true, MS_SYNCHRONOUS },
+	{ "atime", true, MS_NOATIME },
+	{ "bind", false, MS_BIND },
+	{ "defaults", false, 0 },
+	{ "dev", true, MS_NODEV },
+	{ "diratime", true, MS_NODIRATIME },
+	{ "dirsync", false, MS_DIRSYNC },
+	{ "exec", true, MS_NOEXEC },
+	{ "iversion", false, MS_I_VERSION },
+	{ "lazytime", false, MS_LAZYTIME },
+	{ "loud", true, MS_SILENT },
+	{ "mand", false, MS_MANDLOCK },
+	{ "noatime", false, MS_NOATIME },
+	{ "nodev", false, MS_NODEV },
+	{ "nodiratime", false, MS_NODIRATIME },
+	{ "noexec", false, MS_NOEXEC },
+	{ "noiversion", true, MS_I_VERSION },
+	{ "nolazytime", true, MS_LAZYTIME },
+	{ "nomand", true, MS_MANDLOCK },
+	{ "norelatime", true, MS_RELATIME },
+	{ "nostrictatime", true, MS_STRICTATIME },
+	{ "nosuid", false, MS_NOSUID },
+	{ "rbind", false, MS_BIND | MS_REC },
+	{ "relatime", false, MS_RELATIME },
+	{ "remount", false, MS_REMOUNT },
+	{ "ro", false, MS_RDONLY },
+	{ "rw", true, MS_RDONLY },
+	{ "silent", false, MS_SILENT },
+	{ "strictatime", false, MS_STRICTATIME },
+	{ "suid", true, MS_NOSUID },
 	{ "sync", false, MS_SYNCHRONOUS },
 };
 
@@ -32,8 +52,9 @@ static const struct {
 	const char *name;
 	unsigned long flag;
 } propagation_options[] = {
-	{ "private", MS_PRIVATE },   { "rprivate", MS_PRIVATE | MS_REC },       { "shared", MS_SHARED },
-	{ "rshared", MS_SHARED | MS_REC }, { "slave", MS_SLAVE },              { "rslave", MS_SLAVE | MS_REC },
+	{ "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+	{ "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
+	{ "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
 	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 

@@ -11,16 +11,16 @@
 struct fy_error;
 
 struct mount_step {
-	char *source;          /* absolute for binds (relative ones resolved against the bundle) */
-	char *destination;     /* inside the container, absolute */
-	char *type;            /* NULL for binds */
-	unsigned long flags;   /* MS_* for the mount itself (MS_BIND, MS_REC, MS_RDONLY, ...) */
-	unsigned long clear;   /* MS_* the options turned off (rw, suid, ...): kept for remounts */
+	char *source;                 /* absolute for binds (relative ones resolved against the bundle) */
+	char *destination;            /* inside the container, absolute */
+	char *type;                   /* NULL for binds */
+	unsigned long flags;          /* MS_* for the mount itself (MS_BIND, MS_REC, MS_RDONLY, ...) */
+	unsigned long clear;          /* MS_* the options turned off (rw, suid, ...): kept for remounts */
 	unsigned long propagation[4]; /* MS_SHARED/MS_SLAVE/... (|MS_REC), applied in order after */
 	size_t n_propagation;
-	char *data;            /* what mount(2) passes to the filesystem: "mode=755,size=65536k" */
+	char *data; /* what mount(2) passes to the filesystem: "mode=755,size=65536k" */
 	bool bind;
-	bool remount_bind;     /* a bind with flags that only a remount applies (ro, nosuid, ...) */
+	bool remount_bind; /* a bind with flags that only a remount applies (ro, nosuid, ...) */
 };
 
 struct mount_plan {

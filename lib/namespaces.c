@@ -23,9 +23,8 @@ static const enum spec_namespace_type join_order[] = {
 const char *ns_proc_name(enum spec_namespace_type type)
 {
 	static const char *const names[SPEC_NS_COUNT] = {
-		[SPEC_NS_PID] = "pid", [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",
-		[SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",     [SPEC_NS_USER] = "user",
-		[SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
+		[SPEC_NS_PID] = "pid", [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",     [SPEC_NS_IPC] = "ipc",
+		[SPEC_NS_UTS] = "uts", [SPEC_NS_USER] = "user",   [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
 	};
 	return names[type];
 }
@@ -60,13 +59,13 @@ int ns_plan_build(const struct spec_linux *linux_, struct ns_plan *plan, struct 
 			return fy_error_set(err, 0, "config.json: .linux.namespaces[%zu]: \"%s\" is not a namespace", i,
 					    ns->path);
 		if (type != flag)
-			return fy_error_set(err, 0,
-					    "config.json: .linux.namespaces[%zu]: \"%s\" is not a %s namespace", i,
-					    ns->path, name);
+			return fy_error_set(err, 0, "config.json: .linux.namespaces[%zu]: \"%s\" is not a %s namespace",
+					    i, ns->path, name);
 	}
 	if (linux_ && linux_->time_offsets && !plan->unshare_time)
-		return fy_error_set(err, 0, "config.json: .linux.timeOffsets: needs a new time namespace "
-					    "in .linux.namespaces");
+		return fy_error_set(err, 0,
+				    "config.json: .linux.timeOffsets: needs a new time namespace "
+				    "in .linux.namespaces");
 	return 0;
 }
 
@@ -98,8 +97,7 @@ int ns_enter_for_children(const struct ns_plan *plan, int saved[2], struct fy_er
 		if (saved[i] < 0)
 			return fy_error_sys(err, "open \"%s\"", for_children[i].self);
 		if (setns(fd, 0) < 0)
-			return fy_error_sys(err, "join %s namespace",
-					    spec_namespace_type_name(for_children[i].type));
+			return fy_error_sys(err, "join %s namespace", spec_namespace_type_name(for_children[i].type));
 	}
 	return 0;
 }

@@ -10,11 +10,11 @@
 struct fy_error;
 
 struct ns_plan {
-	unsigned long clone_flags; /* CLONE_NEW* to create with clone3 */
-	bool unshare_cgroup;       /* created by init after it is in its cgroup (see init.c) */
-	bool unshare_time;         /* created by init, which sets its offsets before entering it */
+	unsigned long clone_flags;  /* CLONE_NEW* to create with clone3 */
+	bool unshare_cgroup;        /* created by init after it is in its cgroup (see init.c) */
+	bool unshare_time;          /* created by init, which sets its offsets before entering it */
 	int join_fd[SPEC_NS_COUNT]; /* opened, type-checked fds of namespaces to join; -1 */
-	bool has[SPEC_NS_COUNT];   /* the container has its own (new or joined) namespace */
+	bool has[SPEC_NS_COUNT];    /* the container has its own (new or joined) namespace */
 };
 
 /* The name of a namespace type under /proc/<pid>/ns/ ("net", "mnt", ...). */

@@ -117,8 +117,8 @@ static int mount_hierarchy(int dirfd, const char *name, const struct hierarchy *
 	char own[2048];
 	if (!own_cgroup(h, own, sizeof own))
 		return fy_error_set(err, 0, "find the container's cgroup in hierarchy \"%s\"", h->name);
-	_cleanup_free_ char *source = h->name[0] ? xasprintf("/sys/fs/cgroup/%s%s", h->name, own)
-						 : xasprintf("/sys/fs/cgroup%s", own);
+	_cleanup_free_ char *source =
+	    h->name[0] ? xasprintf("/sys/fs/cgroup/%s%s", h->name, own) : xasprintf("/sys/fs/cgroup%s", own);
 	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return fy_error_sys(err, "bind \"%s\" on \"%s\"", source, name);
 	/* Reopen: the fd names the directory under the bind, the remount wants the bind. */
@@ -135,8 +135,8 @@ int rootfs_mount_cgroup(int rootfd, const struct mount_step *step, bool has_cgro
 	struct hierarchy h[32];
 	bool root_is_v2;
 	size_t n = host_hierarchies(h, ARRAY_SIZE(h), &root_is_v2);
-	unsigned long flags = step->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_NOATIME |
-					     MS_STRICTATIME | MS_RDONLY);
+	unsigned long flags =
+	    step->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_NOATIME | MS_STRICTATIME | MS_RDONLY);
 	_cleanup_close_ int dest = rootfs_mkdir_in_root(rootfd, step->destination, err);
 	if (dest < 0)
 		return -1;

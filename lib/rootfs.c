@@ -46,7 +46,8 @@ int rootfs_mkdir_in_root(int rootfd, const char *path, struct fy_error **err)
 		if (existing < 0 && errno == ENOENT) {
 			char *slash = strrchr(copy, '/');
 			*slash = '\0';
-			_cleanup_close_ int parent = fy_open_in_root(rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY, 0);
+			_cleanup_close_ int parent =
+			    fy_open_in_root(rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY, 0);
 			*slash = '/';
 			if (parent < 0 || (mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST))
 				return fy_error_sys(err, "create directory \"%s\" in the container", copy);
@@ -141,8 +142,9 @@ static int mount_sysfs_fallback(const char *target, const struct mount_step *ste
 {
 	if (mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -1;
-	return mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(target) |
-			     (step->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)),
+	return mount(NULL, target, NULL,
+		     MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(target) |
+			 (step->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)),
 		     NULL);
 }
 
@@ -176,7 +178,8 @@ static int apply_step(int rootfd, const struct mount_step *step, bool has_cgroup
 	} else {
 		unsigned long flags = step->flags & ~MS_REMOUNT;
 		if (mount(step->source, target, step->type, flags, step->data) < 0) {
-			if (!(errno == EPERM && strcmp(step->type, "sysfs") == 0 && mount_sysfs_fallback(target, step) == 0))
+			if (!(errno == EPERM && strcmp(step->type, "sysfs") == 0 &&
+			      mount_sysfs_fallback(target, step) == 0))
 				return fy_error_sys(err, "mount %s", step->type);
 		}
 		close(target_fd);

@@ -19,7 +19,7 @@ int rootfs_mkdir_in_root(int rootfd, const char *path, struct fy_error **err);
 int rootfs_create_in_root(int rootfd, const char *path, bool is_dir, struct fy_error **err);
 
 struct rootfs_options {
-	const char *rootfs;          /* absolute path on the host */
+	const char *rootfs; /* absolute path on the host */
 	const struct mount_plan *plan;
 	const struct spec_config *config;
 	bool in_user_ns;

@@ -72,7 +72,8 @@ int sched_list_parse(const char *list, const char *what, struct sched_mask *mask
 			r = parse_number(&p, &hi);
 		}
 		if (r == -2)
-			return fy_error_set(err, ERANGE, "%s: \"%s\": numbers must be below %d", what, list, SCHED_MASK_BITS);
+			return fy_error_set(err, ERANGE, "%s: \"%s\": numbers must be below %d", what, list,
+					    SCHED_MASK_BITS);
 		if (r < 0 || (*p != ',' && *p != '\0'))
 			return fy_error_set(err, EINVAL, "%s: \"%s\": expected a list like \"0-3,7\"", what, list);
 		if (hi < lo)
@@ -110,9 +111,9 @@ static const struct name_value policies[] = {
 };
 
 static const struct name_value sched_flags[] = {
-	{ "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
-	{ "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
-	{ "SCHED_FLAG_KEEP_PARAMS", 0x10 },   { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+	{ "SCHED_FLAG_RESET_ON_FORK", 0x01 },  { "SCHED_FLAG_RECLAIM", 0x02 },
+	{ "SCHED_FLAG_DL_OVERRUN", 0x04 },     { "SCHED_FLAG_KEEP_POLICY", 0x08 },
+	{ "SCHED_FLAG_KEEP_PARAMS", 0x10 },    { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
 	{ "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
 };
 
@@ -134,9 +135,10 @@ static int check_scheduler_values(const struct spec_scheduler *s, long policy, s
 				    s->priority);
 	if (policy != POLICY_DEADLINE) {
 		if (s->runtime || s->deadline || s->period)
-			return fy_error_set(err, EINVAL,
-					    ".process.scheduler: runtime, deadline and period are for SCHED_DEADLINE, not %s",
-					    s->policy);
+			return fy_error_set(
+			    err, EINVAL,
+			    ".process.scheduler: runtime, deadline and period are for SCHED_DEADLINE, not %s",
+			    s->policy);
 		return 0;
 	}
 	/* Deadline parameters: runtime <= deadline <= period (0: period = deadline), and a
@@ -144,7 +146,8 @@ static int check_scheduler_values(const struct spec_scheduler *s, long policy, s
 	if (s->deadline == 0)
 		return fy_error_set(err, EINVAL, ".process.scheduler.deadline: SCHED_DEADLINE needs a deadline");
 	if (s->runtime < 1024)
-		return fy_error_set(err, EINVAL, ".process.scheduler.runtime: SCHED_DEADLINE needs at least 1024ns, got %llu",
+		return fy_error_set(err, EINVAL,
+				    ".process.scheduler.runtime: SCHED_DEADLINE needs at least 1024ns, got %llu",
 				    (unsigned long long)s->runtime);
 	if (s->runtime > s->deadline)
 		return fy_error_set(err, EINVAL, ".process.scheduler: runtime %llu is larger than deadline %llu",
@@ -163,12 +166,15 @@ int sched_scheduler_plan(const struct spec_scheduler *s, struct sched_attr_v1 *o
 
 	memset(out, 0, sizeof *out);
 	if (s->policy && strcmp(s->policy, "SCHED_ISO") == 0)
-		return fy_error_set(err, EINVAL, ".process.scheduler.policy: SCHED_ISO is reserved but not implemented by Linux");
+		return fy_error_set(err, EINVAL,
+				    ".process.scheduler.policy: SCHED_ISO is reserved but not implemented by Linux");
 	if (lookup(policies, ARRAY_SIZE(policies), s->policy, &policy) < 0)
-		return fy_error_set(err, EINVAL, ".process.scheduler.policy: unknown policy \"%s\"", s->policy ? s->policy : "");
+		return fy_error_set(err, EINVAL, ".process.scheduler.policy: unknown policy \"%s\"",
+				    s->policy ? s->policy : "");
 	for (size_t i = 0; i < s->n_flags; i++) {
 		if (lookup(sched_flags, ARRAY_SIZE(sched_flags), s->flags[i], &flag) < 0)
-			return fy_error_set(err, EINVAL, ".process.scheduler.flags[%zu]: unknown flag \"%s\"", i, s->flags[i]);
+			return fy_error_set(err, EINVAL, ".process.scheduler.flags[%zu]: unknown flag \"%s\"", i,
+					    s->flags[i]);
 		out->sched_flags |= (uint64_t)flag;
 	}
 	if (check_scheduler_values(s, policy, err) < 0)
@@ -209,7 +215,8 @@ int sched_ioprio_plan(const struct spec_io_priority *io, int *value, struct fy_e
 	long class_;
 
 	if (lookup(ioprio_classes, ARRAY_SIZE(ioprio_classes), io->class_, &class_) < 0)
-		return fy_error_set(err, EINVAL, ".process.ioPriority.class: unknown class \"%s\"", io->class_ ? io->class_ : "");
+		return fy_error_set(err, EINVAL, ".process.ioPriority.class: unknown class \"%s\"",
+				    io->class_ ? io->class_ : "");
 	if (io->priority < 0 || io->priority > 7)
 		return fy_error_set(err, EINVAL, ".process.ioPriority.priority: %d is outside 0..7", io->priority);
 	*value = (int)(class_ << IOPRIO_CLASS_SHIFT) | io->priority;
@@ -253,8 +260,15 @@ int sched_personality_apply(unsigned long persona, struct fy_error **err)
 /* ---- memoryPolicy ----------------------------------------------------------------- */
 
 /* include/uapi/linux/mempolicy.h */
-enum { MODE_DEFAULT, MODE_PREFERRED, MODE_BIND, MODE_INTERLEAVE, MODE_LOCAL, MODE_PREFERRED_MANY,
-       MODE_WEIGHTED_INTERLEAVE };
+enum {
+	MODE_DEFAULT,
+	MODE_PREFERRED,
+	MODE_BIND,
+	MODE_INTERLEAVE,
+	MODE_LOCAL,
+	MODE_PREFERRED_MANY,
+	MODE_WEIGHTED_INTERLEAVE
+};
 
 static const struct name_value mpol_modes[] = {
 	{ "MPOL_DEFAULT", MODE_DEFAULT },
@@ -283,22 +297,26 @@ int sched_mempolicy_plan(const struct spec_memory_policy *m, struct sched_mempol
 
 	memset(out, 0, sizeof *out);
 	if (lookup(mpol_modes, ARRAY_SIZE(mpol_modes), m->mode, &mode) < 0)
-		return fy_error_set(err, EINVAL, ".linux.memoryPolicy.mode: unknown mode \"%s\"", m->mode ? m->mode : "");
+		return fy_error_set(err, EINVAL, ".linux.memoryPolicy.mode: unknown mode \"%s\"",
+				    m->mode ? m->mode : "");
 	for (size_t i = 0; i < m->n_flags; i++) {
 		if (lookup(mpol_flags, ARRAY_SIZE(mpol_flags), m->flags[i], &flag) < 0)
-			return fy_error_set(err, EINVAL, ".linux.memoryPolicy.flags[%zu]: unknown flag \"%s\"", i, m->flags[i]);
+			return fy_error_set(err, EINVAL, ".linux.memoryPolicy.flags[%zu]: unknown flag \"%s\"", i,
+					    m->flags[i]);
 		flags |= (int)flag;
 	}
 	if ((flags & MPOL_FLAG_STATIC_NODES) && (flags & MPOL_FLAG_RELATIVE_NODES))
-		return fy_error_set(err, EINVAL,
-				    ".linux.memoryPolicy.flags: MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
+		return fy_error_set(
+		    err, EINVAL,
+		    ".linux.memoryPolicy.flags: MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
 	if (sched_list_parse(m->nodes, ".linux.memoryPolicy.nodes", &out->nodes, err) < 0)
 		return -1;
 	out->has_nodes = sched_mask_count(&out->nodes) > 0;
 	/* set_mempolicy(2): DEFAULT and LOCAL take no nodes; the modes that spread or
 	 * restrict allocations need at least one; PREFERRED takes one or none (local). */
 	if ((mode == MODE_DEFAULT || mode == MODE_LOCAL) && out->has_nodes)
-		return fy_error_set(err, EINVAL, ".linux.memoryPolicy.nodes: %s takes no nodes, got \"%s\"", m->mode, m->nodes);
+		return fy_error_set(err, EINVAL, ".linux.memoryPolicy.nodes: %s takes no nodes, got \"%s\"", m->mode,
+				    m->nodes);
 	if ((mode == MODE_BIND || mode == MODE_INTERLEAVE || mode == MODE_PREFERRED_MANY ||
 	     mode == MODE_WEIGHTED_INTERLEAVE) &&
 	    !out->has_nodes)
@@ -356,7 +374,8 @@ int sched_validate(const struct spec_config *config, struct fy_error **err)
 	if (proc && proc->io_priority && sched_ioprio_plan(proc->io_priority, &ioprio, err) < 0)
 		return -1;
 	if (proc && proc->exec_cpu_affinity) {
-		if (sched_list_parse(proc->exec_cpu_affinity->initial, ".process.execCPUAffinity.initial", &mask, err) < 0 ||
+		if (sched_list_parse(proc->exec_cpu_affinity->initial, ".process.execCPUAffinity.initial", &mask, err) <
+			0 ||
 		    sched_list_parse(proc->exec_cpu_affinity->final, ".process.execCPUAffinity.final", &mask, err) < 0)
 			return -1;
 	}
@@ -384,7 +403,8 @@ int sched_apply_process(const struct spec_config *config, struct fy_error **err)
 	}
 	if (l && l->personality) {
 		unsigned long persona;
-		if (sched_personality_plan(l->personality, &persona, err) < 0 || sched_personality_apply(persona, err) < 0)
+		if (sched_personality_plan(l->personality, &persona, err) < 0 ||
+		    sched_personality_apply(persona, err) < 0)
 			return -1;
 	}
 	if (l && l->memory_policy) {

@@ -59,7 +59,7 @@ int sched_personality_plan(const struct spec_personality *p, unsigned long *pers
 int sched_personality_apply(unsigned long persona, struct fy_error **err);
 
 struct sched_mempolicy {
-	int mode;           /* MPOL_* with the MPOL_F_* flags or'ed in, as set_mempolicy takes it */
+	int mode; /* MPOL_* with the MPOL_F_* flags or'ed in, as set_mempolicy takes it */
 	struct sched_mask nodes;
 	bool has_nodes;
 };

@@ -21,8 +21,7 @@ static void gen_string(yajl_gen g, const char *s)
 	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
-char *seccomp_state_json(const char *oci_version, pid_t pid, const char *metadata, const char *state_json,
-			 size_t *len)
+char *seccomp_state_json(const char *oci_version, pid_t pid, const char *metadata, const char *state_json, size_t *len)
 {
 	const unsigned char *buf;
 	size_t buflen;
@@ -134,7 +133,8 @@ int seccomp_listener_send(const char *listener_path, int notify_fd, pid_t pid, c
 
 	doc = seccomp_state_json(FY_SPEC_VERSION, pid, metadata, state_json, &len);
 	if (doc == NULL)
-		return fy_error_set(err, EINVAL, "send the seccomp state to \"%s\": the container state is not a JSON object",
+		return fy_error_set(err, EINVAL,
+				    "send the seccomp state to \"%s\": the container state is not a JSON object",
 				    listener_path);
 	sock = connect_unix(listener_path, err);
 	if (sock < 0 || send_with_fd(sock, doc, len, notify_fd, err) < 0)

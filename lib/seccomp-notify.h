@@ -17,8 +17,7 @@ struct fy_error;
 /* The "Seccomp State" document: {"ociVersion", "fds": ["seccompFd"], "pid", "metadata"
  * (omitted when NULL), "state": <state_json>}.  state_json is the container's state as
  * spec_state_to_json() prints it (an object).  Returns NULL if state_json is not an object. */
-char *seccomp_state_json(const char *oci_version, pid_t pid, const char *metadata, const char *state_json,
-			 size_t *len);
+char *seccomp_state_json(const char *oci_version, pid_t pid, const char *metadata, const char *state_json, size_t *len);
 
 /* Connects to listener_path (AF_UNIX, SOCK_STREAM), sends the state with notify_fd in
  * SCM_RIGHTS (in the first sendmsg, as the spec requires), and closes the connection.

@@ -120,14 +120,16 @@ int seccomp_action_from_name(const char *name, bool has_errno, uint32_t errno_re
 			continue;
 		if (!action_names[i].takes_errno) {
 			if (has_errno)
-				return fy_error_set(err, EINVAL, "action %s does not take an errno return code (errnoRet %u)",
-						    name, errno_ret);
+				return fy_error_set(err, EINVAL,
+						    "action %s does not take an errno return code (errnoRet %u)", name,
+						    errno_ret);
 			*action = action_names[i].value;
 			return 0;
 		}
 		/* SECCOMP_RET_DATA is 16 bits; a larger value would be silently truncated. */
 		if (has_errno && errno_ret > 0xffff)
-			return fy_error_set(err, EINVAL, "action %s: errnoRet %u does not fit in 16 bits", name, errno_ret);
+			return fy_error_set(err, EINVAL, "action %s: errnoRet %u does not fit in 16 bits", name,
+					    errno_ret);
 		*action = action_names[i].value | (has_errno ? errno_ret : (uint32_t)EPERM);
 		return 0;
 	}
@@ -177,11 +179,13 @@ static int plan_args(const struct spec_syscall *sc, size_t idx, struct scmp_arg_
 		enum scmp_compare op;
 
 		if (a->index >= SECCOMP_PLAN_MAX_ARGS)
-			return fy_error_set(err, EINVAL, ".linux.seccomp.syscalls[%zu].args[%zu].index: %u is not below %d",
-					    idx, i, a->index, SECCOMP_PLAN_MAX_ARGS);
+			return fy_error_set(err, EINVAL,
+					    ".linux.seccomp.syscalls[%zu].args[%zu].index: %u is not below %d", idx, i,
+					    a->index, SECCOMP_PLAN_MAX_ARGS);
 		if (seccomp_op_from_name(a->op, &op) < 0)
-			return fy_error_set(err, EINVAL, ".linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"",
-					    idx, i, a->op ? a->op : "");
+			return fy_error_set(err, EINVAL,
+					    ".linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"", idx,
+					    i, a->op ? a->op : "");
 		/* MASKED_EQ is (arg & value) == valueTwo; the other operators compare with value. */
 		args[i] = (struct scmp_arg_cmp){
 			.arg = a->index,
@@ -227,11 +231,13 @@ static int plan_syscall(struct seccomp_plan *p, const struct spec_syscall *sc, s
 	uint32_t action;
 
 	if (sc->n_names == 0)
-		return fy_error_set(err, EINVAL, ".linux.seccomp.syscalls[%zu].names: must contain at least one name", idx);
+		return fy_error_set(err, EINVAL, ".linux.seccomp.syscalls[%zu].names: must contain at least one name",
+				    idx);
 	if (seccomp_action_from_name(sc->action, sc->has_errno_ret, sc->errno_ret, &action, err) < 0)
 		return fy_error_wrap(err, ".linux.seccomp.syscalls[%zu].action", idx);
 	if (sc->n_args > SECCOMP_PLAN_MAX_ARGS)
-		return fy_error_set(err, EINVAL, ".linux.seccomp.syscalls[%zu].args: %zu conditions, a syscall has %d arguments",
+		return fy_error_set(err, EINVAL,
+				    ".linux.seccomp.syscalls[%zu].args: %zu conditions, a syscall has %d arguments",
 				    idx, sc->n_args, SECCOMP_PLAN_MAX_ARGS);
 	if (plan_args(sc, idx, args, err) < 0)
 		return -1;
@@ -249,7 +255,8 @@ static int plan_syscall(struct seccomp_plan *p, const struct spec_syscall *sc, s
 		 * there would wait for an agent that has not been given the fd yet. */
 		if (action == SCMP_ACT_NOTIFY && (strcmp(name, "write") == 0 || strcmp(name, "sendmsg") == 0))
 			return fy_error_set(err, EINVAL,
-					    ".linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for \"%s\": the runtime needs it to hand over the notify fd",
+					    ".linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for \"%s\": "
+					    "the runtime needs it to hand over the notify fd",
 					    idx, name);
 		/* libseccomp refuses a rule whose action is the default one; it adds nothing. */
 		if (action == p->default_action)
@@ -273,13 +280,15 @@ static int plan_header(const struct spec_seccomp *s, struct seccomp_plan *p, str
 		return fy_error_wrap(err, ".linux.seccomp.defaultAction");
 	/* The kernel would notify every syscall, the ones init needs to hand the fd over too. */
 	if (p->default_action == SCMP_ACT_NOTIFY)
-		return fy_error_set(err, EINVAL, ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+		return fy_error_set(err, EINVAL,
+				    ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 	for (size_t i = 0; i < s->n_architectures; i++) {
 		uint32_t arch;
 		int r = seccomp_arch_from_name(s->architectures[i], &arch);
 
 		if (r < 0)
-			return fy_error_set(err, EINVAL, ".linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
+			return fy_error_set(err, EINVAL,
+					    ".linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
 					    s->architectures[i]);
 		if (r > 0) {
 			fy_warn(".linux.seccomp.architectures[%zu]: %s is not supported by this libseccomp, skipped", i,
@@ -293,7 +302,8 @@ static int plan_header(const struct spec_seccomp *s, struct seccomp_plan *p, str
 		unsigned int flag;
 
 		if (seccomp_flag_from_name(s->flags[i], &flag) < 0)
-			return fy_error_set(err, EINVAL, ".linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, s->flags[i]);
+			return fy_error_set(err, EINVAL, ".linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+					    s->flags[i]);
 		p->filter_flags |= flag;
 	}
 	if (s->listener_metadata && s->listener_path == NULL)
@@ -317,7 +327,8 @@ int seccomp_plan_build(const struct spec_seccomp *s, struct seccomp_plan *out, s
 	if (out->uses_notify && s->listener_path == NULL) {
 		seccomp_plan_free(out);
 		return fy_error_set(err, EINVAL,
-				    ".linux.seccomp: SCMP_ACT_NOTIFY is used but listenerPath is not set: the process would block on the first notified syscall");
+				    ".linux.seccomp: SCMP_ACT_NOTIFY is used but listenerPath is not set: the process "
+				    "would block on the first notified syscall");
 	}
 	return 0;
 }
@@ -350,8 +361,8 @@ scmp_filter_ctx seccomp_filter_build(const struct seccomp_plan *p, struct fy_err
 
 		r = seccomp_rule_add_array(ctx, rule->action, rule->nr, rule->n_args, rule->args);
 		if (r < 0) {
-			fy_error_set(err, -r, "add the seccomp rule for \"%s\" (action %#x, %u conditions)", rule->syscall,
-				     rule->action, rule->n_args);
+			fy_error_set(err, -r, "add the seccomp rule for \"%s\" (action %#x, %u conditions)",
+				     rule->syscall, rule->action, rule->n_args);
 			return NULL;
 		}
 	}
@@ -410,8 +421,9 @@ int seccomp_filter_load(scmp_filter_ctx ctx, const struct seccomp_plan *p, int *
 			return fy_error_sys(err,
 					    "load the seccomp filter: neither no_new_privs nor CAP_SYS_ADMIN is set");
 		if (errno == EINVAL && flags != 0)
-			return fy_error_sys(err, "load the seccomp filter (flags %#lx: is every flag supported by this kernel?)",
-					    flags);
+			return fy_error_sys(
+			    err, "load the seccomp filter (flags %#lx: is every flag supported by this kernel?)",
+			    flags);
 		return fy_error_sys(err, "load the seccomp filter");
 	}
 	if (p->uses_notify)

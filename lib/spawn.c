@@ -103,8 +103,8 @@ static pid_t clone_through_user_ns(struct ns_plan *ns, int cgroup_fd, bool *into
 	return child;
 }
 
-pid_t spawn_child(const struct ns_plan *ns, int cgroup_fd, bool *into_cgroup,
-		  void (*child_main)(const void *arg), const void *arg, struct fy_error **err)
+pid_t spawn_child(const struct ns_plan *ns, int cgroup_fd, bool *into_cgroup, void (*child_main)(const void *arg),
+		  const void *arg, struct fy_error **err)
 {
 	int saved_ns[2];
 	pid_t pid;
@@ -180,8 +180,7 @@ int spawn_wait_foreground(pid_t pid, const sigset_t *set)
 	}
 }
 
-static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n,
-		     struct fy_error **err)
+static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n, struct fy_error **err)
 {
 	if (n == 0)
 		return 0;

@@ -15,8 +15,8 @@ struct fy_error;
  * ns->clone_flags names and born into the pid/time namespaces ns joins by path.  Returns
  * its pid.  *into_cgroup tells whether CLONE_INTO_CGROUP placed it (when cgroup_fd >= 0);
  * when false the caller joins the cgroup itself before the child goes on. */
-pid_t spawn_child(const struct ns_plan *ns, int cgroup_fd, bool *into_cgroup,
-		  void (*child_main)(const void *arg), const void *arg, struct fy_error **err);
+pid_t spawn_child(const struct ns_plan *ns, int cgroup_fd, bool *into_cgroup, void (*child_main)(const void *arg),
+		  const void *arg, struct fy_error **err);
 
 /* The container's init (lib/init.c). */
 pid_t spawn_init(const struct init_context *ctx, int cgroup_fd, bool *into_cgroup, struct fy_error **err);

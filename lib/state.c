@@ -37,9 +37,8 @@ int fy_state_validate_id(const char *id, struct fy_error **err)
 		return fy_error_set(err, 0, "invalid container id \"%s\"", id);
 	for (const char *p = id; *p; p++) {
 		if (!isalnum((unsigned char)*p) && !strchr("_+-.", *p))
-			return fy_error_set(err, 0,
-					    "invalid container id \"%s\": only letters, digits and _ + - . are allowed",
-					    id);
+			return fy_error_set(
+			    err, 0, "invalid container id \"%s\": only letters, digits and _ + - . are allowed", id);
 	}
 	return 0;
 }

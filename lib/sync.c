@@ -21,9 +21,15 @@ struct sync_wire {
 };
 
 static const char *const type_names[] = {
-	[SYNC_GO] = "GO", [SYNC_HOOKS] = "HOOKS", [SYNC_HOOKS_DONE] = "HOOKS_DONE",
-	[SYNC_READY] = "READY", [SYNC_ERROR] = "ERROR", [SYNC_SECCOMP] = "SECCOMP",
-	[SYNC_SECCOMP_DONE] = "SECCOMP_DONE", [SYNC_TERMINAL] = "TERMINAL", [SYNC_EOF] = "end of file",
+	[SYNC_GO] = "GO",
+	[SYNC_HOOKS] = "HOOKS",
+	[SYNC_HOOKS_DONE] = "HOOKS_DONE",
+	[SYNC_READY] = "READY",
+	[SYNC_ERROR] = "ERROR",
+	[SYNC_SECCOMP] = "SECCOMP",
+	[SYNC_SECCOMP_DONE] = "SECCOMP_DONE",
+	[SYNC_TERMINAL] = "TERMINAL",
+	[SYNC_EOF] = "end of file",
 };
 
 int sync_socketpair(int fds[2], struct fy_error **err)
@@ -65,8 +71,9 @@ static int sync_receive(int fd, enum sync_type want, char *text, size_t size, in
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = &w, .iov_len = sizeof w - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
+	};
 	ssize_t n;
 
 	memset(&control, 0, sizeof control);
@@ -133,8 +140,9 @@ int sync_send_fd(int fd, enum sync_type type, int passfd)
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = &w, .iov_len = offsetof(struct sync_wire, text) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
+	};
 	memset(&control, 0, sizeof control);
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
@@ -147,4 +155,3 @@ int sync_send_fd(int fd, enum sync_type type, int passfd)
 	} while (n < 0 && errno == EINTR);
 	return n == (ssize_t)iov.iov_len ? 0 : -1;
 }
-

@@ -17,7 +17,7 @@
 /* ipc_namespaces(7) and ipc/ipc_sysctl.c: the IPC limits the kernel keeps per namespace.
  * The same list as runc, so that configs written for it behave alike. */
 static const char *const ipc_keys[] = {
-	"kernel/msgmax", "kernel/msgmnb", "kernel/msgmni",  "kernel/sem",
+	"kernel/msgmax", "kernel/msgmnb", "kernel/msgmni", "kernel/sem",
 	"kernel/shmall", "kernel/shmmax", "kernel/shmmni", "kernel/shm_rmid_forced",
 };
 
@@ -45,7 +45,8 @@ char *sysctl_key_to_path(const char *key, struct fy_error **err)
 
 		if (!valid_component(p, n)) {
 			free(path);
-			fy_error_set(err, EINVAL, "sysctl \"%s\": not a valid key (empty, \".\" or \"..\" component)", key);
+			fy_error_set(err, EINVAL, "sysctl \"%s\": not a valid key (empty, \".\" or \"..\" component)",
+				     key);
 			return NULL;
 		}
 		if (p[n] == '\0')
@@ -79,40 +80,40 @@ int sysctl_check_key(const char *key, const struct sysctl_namespaces *ns, struct
 	if (is_ipc_key(path)) {
 		if (!ns->ipc)
 			return fy_error_set(err, EINVAL,
-					    "sysctl \"%s\": the container needs its own ipc namespace to set it (it would change the host's value)",
+					    "sysctl \"%s\": the container needs its own ipc namespace to set it (it "
+					    "would change the host's value)",
 					    key);
 		return 0;
 	}
 	if (has_prefix(path, "net/")) {
 		if (!ns->net)
 			return fy_error_set(err, EINVAL,
-					    "sysctl \"%s\": the container needs its own network namespace to set it (it would change the host's value)",
+					    "sysctl \"%s\": the container needs its own network namespace to set it "
+					    "(it would change the host's value)",
 					    key);
 		return 0;
 	}
 	if (strcmp(path, "kernel/hostname") == 0 || strcmp(path, "kernel/domainname") == 0) {
 		if (!ns->uts)
 			return fy_error_set(err, EINVAL,
-					    "sysctl \"%s\": the container needs its own uts namespace to set it (it would change the host's value)",
+					    "sysctl \"%s\": the container needs its own uts namespace to set it (it "
+					    "would change the host's value)",
 					    key);
 		return 0;
 	}
-	return fy_error_set(err, EINVAL, "sysctl \"%s\": not scoped by a namespace of the container: it would change the host's value",
-			    key);
+	return fy_error_set(
+	    err, EINVAL, "sysctl \"%s\": not scoped by a namespace of the container: it would change the host's value",
+	    key);
 }
 
 /* The runtime's own namespace of each type, under /proc/self/ns. */
 static const char *proc_ns_name(enum spec_namespace_type type)
 {
 	switch (type) {
-	case SPEC_NS_NETWORK:
-		return "net";
-	case SPEC_NS_IPC:
-		return "ipc";
-	case SPEC_NS_UTS:
-		return "uts";
-	default:
-		return NULL;
+	case SPEC_NS_NETWORK: return "net";
+	case SPEC_NS_IPC: return "ipc";
+	case SPEC_NS_UTS: return "uts";
+	default: return NULL;
 	}
 }
 
@@ -151,7 +152,8 @@ int sysctl_namespaces_of(const struct spec_config *config, struct sysctl_namespa
 {
 	memset(ns, 0, sizeof *ns);
 	if (own_namespace(config, SPEC_NS_NETWORK, &ns->net, err) < 0 ||
-	    own_namespace(config, SPEC_NS_IPC, &ns->ipc, err) < 0 || own_namespace(config, SPEC_NS_UTS, &ns->uts, err) < 0)
+	    own_namespace(config, SPEC_NS_IPC, &ns->ipc, err) < 0 ||
+	    own_namespace(config, SPEC_NS_UTS, &ns->uts, err) < 0)
 		return -1;
 	return 0;
 }

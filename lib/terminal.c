@@ -173,8 +173,9 @@ int terminal_send_to_console_socket(const char *path, int master, struct fy_erro
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = name, .iov_len = strlen(name) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
+	};
 	memset(&control, 0, sizeof control);
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
@@ -200,8 +201,8 @@ struct proxy {
 	int status;
 	bool master_open; /* until the pty reports that no process holds its peer */
 	bool stdin_open;
-	bool stdout_ok;   /* false once writing stdout failed (its reader went away) */
-	char in[4096];    /* stdin bytes not yet taken by the pty */
+	bool stdout_ok; /* false once writing stdout failed (its reader went away) */
+	char in[4096];  /* stdin bytes not yet taken by the pty */
 	size_t in_len, in_off;
 };
 

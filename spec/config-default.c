@@ -96,10 +96,10 @@ static struct spec_linux *default_linux(void)
 	l->namespaces = xzalloc(l->n_namespaces * sizeof *l->namespaces);
 	for (size_t i = 0; i < l->n_namespaces; i++)
 		l->namespaces[i].type = namespaces[i];
-	l->masked_paths = strv_from(LIST("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-					 "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-					 "/proc/sched_debug", "/sys/firmware", "/proc/scsi"),
-				    &l->n_masked_paths);
+	l->masked_paths =
+	    strv_from(LIST("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+			   "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"),
+		      &l->n_masked_paths);
 	l->has_masked_paths = true;
 	l->readonly_paths = strv_from(LIST("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"),
 				      &l->n_readonly_paths);

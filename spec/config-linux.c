@@ -13,11 +13,14 @@
 static const char *const rootfs_propagation_names[] = { "private", "shared", "slave", "unbindable", NULL };
 static const char *const personality_domain_names[] = { "LINUX", "LINUX32", NULL };
 static const char *const memory_policy_mode_names[] = {
-	"MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
-	"MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL,
+	"MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+	"MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",      NULL,
 };
 static const char *const memory_policy_flag_names[] = {
-	"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL,
+	"MPOL_F_NUMA_BALANCING",
+	"MPOL_F_RELATIVE_NODES",
+	"MPOL_F_STATIC_NODES",
+	NULL,
 };
 static const char *const device_type_names[] = { "c", "b", "u", "p", NULL };
 
@@ -171,8 +174,7 @@ static int parse_memory_policy(struct spec_json *j, yajl_val linux_, struct spec
 	mark = sj_push_key(j, "memoryPolicy");
 	if (sj_enum_string(j, obj, "mode", SJ_OPTIONAL, memory_policy_mode_names, &(*out)->mode) < 0 ||
 	    sj_string(j, obj, "nodes", SJ_OPTIONAL, &(*out)->nodes) < 0 ||
-	    sj_strv(j, obj, "flags", SJ_OPTIONAL, memory_policy_flag_names, &(*out)->flags, &(*out)->n_flags,
-		    NULL) < 0)
+	    sj_strv(j, obj, "flags", SJ_OPTIONAL, memory_policy_flag_names, &(*out)->flags, &(*out)->n_flags, NULL) < 0)
 		return -1;
 	sj_pop(j, mark);
 	return 0;
@@ -192,8 +194,8 @@ static int parse_linux_body(struct spec_json *j, yajl_val obj, struct spec_linux
 			  (void **)&l->net_devices, &l->n_net_devices) < 0 ||
 	    sj_string(j, obj, "cgroupsPath", SJ_OPTIONAL, &l->cgroups_path) < 0 ||
 	    spec_resources_parse(j, obj, &l->resources) < 0 ||
-	    sj_enum_string(j, obj, "rootfsPropagation", SJ_OPTIONAL, rootfs_propagation_names,
-			   &l->rootfs_propagation) < 0 ||
+	    sj_enum_string(j, obj, "rootfsPropagation", SJ_OPTIONAL, rootfs_propagation_names, &l->rootfs_propagation) <
+		0 ||
 	    spec_seccomp_parse(j, obj, &l->seccomp) < 0 ||
 	    sj_string_map(j, obj, "sysctl", &l->sysctl, &l->n_sysctl) < 0 ||
 	    sj_strv(j, obj, "maskedPaths", SJ_OPTIONAL, NULL, &l->masked_paths, &l->n_masked_paths,

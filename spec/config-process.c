@@ -19,7 +19,10 @@ static const char *const scheduler_flag_names[] = {
 };
 
 static const char *const io_priority_class_names[] = {
-	"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL,
+	"IOPRIO_CLASS_RT",
+	"IOPRIO_CLASS_BE",
+	"IOPRIO_CLASS_IDLE",
+	NULL,
 };
 
 static int parse_user(struct spec_json *j, yajl_val process, struct spec_user *u)
@@ -73,8 +76,8 @@ static int parse_capabilities(struct spec_json *j, yajl_val process, struct spec
 	mark = sj_push_key(j, "capabilities");
 	if (sj_strv(j, obj, "bounding", SJ_OPTIONAL, NULL, &c->bounding, &c->n_bounding, &c->has_bounding) < 0 ||
 	    sj_strv(j, obj, "effective", SJ_OPTIONAL, NULL, &c->effective, &c->n_effective, &c->has_effective) < 0 ||
-	    sj_strv(j, obj, "inheritable", SJ_OPTIONAL, NULL, &c->inheritable, &c->n_inheritable,
-		    &c->has_inheritable) < 0 ||
+	    sj_strv(j, obj, "inheritable", SJ_OPTIONAL, NULL, &c->inheritable, &c->n_inheritable, &c->has_inheritable) <
+		0 ||
 	    sj_strv(j, obj, "permitted", SJ_OPTIONAL, NULL, &c->permitted, &c->n_permitted, &c->has_permitted) < 0 ||
 	    sj_strv(j, obj, "ambient", SJ_OPTIONAL, NULL, &c->ambient, &c->n_ambient, &c->has_ambient) < 0)
 		return -1;

@@ -77,7 +77,8 @@ static int parse_cpu(struct spec_json *j, yajl_val res, struct spec_cpu **out)
 	    sj_u64(j, obj, "period", SJ_OPTIONAL, &c->period, &c->has_period) < 0 ||
 	    sj_i64(j, obj, "realtimeRuntime", SJ_OPTIONAL, &c->realtime_runtime, &c->has_realtime_runtime) < 0 ||
 	    sj_u64(j, obj, "realtimePeriod", SJ_OPTIONAL, &c->realtime_period, &c->has_realtime_period) < 0 ||
-	    sj_string(j, obj, "cpus", SJ_OPTIONAL, &c->cpus) < 0 || sj_string(j, obj, "mems", SJ_OPTIONAL, &c->mems) < 0 ||
+	    sj_string(j, obj, "cpus", SJ_OPTIONAL, &c->cpus) < 0 ||
+	    sj_string(j, obj, "mems", SJ_OPTIONAL, &c->mems) < 0 ||
 	    sj_i64(j, obj, "idle", SJ_OPTIONAL, &c->idle, &c->has_idle) < 0)
 		return -1;
 	sj_pop(j, mark);
@@ -145,8 +146,8 @@ static int parse_block_io(struct spec_json *j, yajl_val res, struct spec_block_i
 	mark = sj_push_key(j, "blockIO");
 	if (sj_u16(j, obj, "weight", SJ_OPTIONAL, &b->weight, &b->has_weight) < 0 ||
 	    sj_u16(j, obj, "leafWeight", SJ_OPTIONAL, &b->leaf_weight, &b->has_leaf_weight) < 0 ||
-	    sj_object_array(j, obj, "weightDevice", SJ_OPTIONAL, sizeof(struct spec_weight_device),
-			    parse_weight_device, (void **)&b->weight_device, &b->n_weight_device) < 0 ||
+	    sj_object_array(j, obj, "weightDevice", SJ_OPTIONAL, sizeof(struct spec_weight_device), parse_weight_device,
+			    (void **)&b->weight_device, &b->n_weight_device) < 0 ||
 	    parse_throttle_list(j, obj, "throttleReadBpsDevice", &b->throttle_read_bps_device,
 				&b->n_throttle_read_bps_device) < 0 ||
 	    parse_throttle_list(j, obj, "throttleWriteBpsDevice", &b->throttle_write_bps_device,
@@ -214,12 +215,13 @@ static int parse_resources_body(struct spec_json *j, yajl_val obj, struct spec_r
 {
 	if (sj_object_array(j, obj, "devices", SJ_OPTIONAL, sizeof(struct spec_device_cgroup), parse_device_cgroup,
 			    (void **)&r->devices, &r->n_devices) < 0 ||
-	    parse_memory(j, obj, &r->memory) < 0 || parse_cpu(j, obj, &r->cpu) < 0 || parse_pids(j, obj, &r->pids) < 0 ||
-	    parse_block_io(j, obj, &r->block_io) < 0 ||
+	    parse_memory(j, obj, &r->memory) < 0 || parse_cpu(j, obj, &r->cpu) < 0 ||
+	    parse_pids(j, obj, &r->pids) < 0 || parse_block_io(j, obj, &r->block_io) < 0 ||
 	    sj_object_array(j, obj, "hugepageLimits", SJ_OPTIONAL, sizeof(struct spec_hugepage_limit),
 			    parse_hugepage_limit, (void **)&r->hugepage_limits, &r->n_hugepage_limits) < 0 ||
 	    parse_network(j, obj, &r->network) < 0 ||
-	    sj_object_map(j, obj, "rdma", sizeof(struct spec_rdma_limit), parse_rdma, (void **)&r->rdma, &r->n_rdma) < 0 ||
+	    sj_object_map(j, obj, "rdma", sizeof(struct spec_rdma_limit), parse_rdma, (void **)&r->rdma, &r->n_rdma) <
+		0 ||
 	    sj_string_map(j, obj, "unified", &r->unified, &r->n_unified) < 0)
 		return -1;
 	return 0;

@@ -14,17 +14,17 @@ const char *const spec_seccomp_action_names[] = {
 };
 
 const char *const spec_seccomp_operator_names[] = {
-	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
-	NULL,
+	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
+	"SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
 };
 
 const char *const spec_seccomp_arch_names[] = {
-	"SCMP_ARCH_X86",        "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",        "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64",    "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",       "SCMP_ARCH_MIPS",
-	"SCMP_ARCH_MIPS64",     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",     "SCMP_ARCH_MIPSEL64",
-	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",        "SCMP_ARCH_PPC64",      "SCMP_ARCH_PPC64LE",
-	"SCMP_ARCH_S390",       "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",         "SCMP_ARCH_SHEB",
-	"SCMP_ARCH_PARISC",     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64",    NULL,
+	"SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
+	"SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL,
 };
 
 const char *const spec_seccomp_flag_names[] = {
@@ -58,8 +58,8 @@ static int parse_syscall(struct spec_json *j, yajl_val obj, void *elem)
 		return sj_fail_member(j, obj, "names", "a non-empty array of strings");
 	if (sj_enum_string(j, obj, "action", SJ_REQUIRED, spec_seccomp_action_names, &s->action) < 0 ||
 	    sj_u32(j, obj, "errnoRet", SJ_OPTIONAL, &s->errno_ret, &s->has_errno_ret) < 0 ||
-	    sj_object_array(j, obj, "args", SJ_OPTIONAL, sizeof(struct spec_seccomp_arg), parse_arg,
-			    (void **)&s->args, &s->n_args) < 0)
+	    sj_object_array(j, obj, "args", SJ_OPTIONAL, sizeof(struct spec_seccomp_arg), parse_arg, (void **)&s->args,
+			    &s->n_args) < 0)
 		return -1;
 	return 0;
 }

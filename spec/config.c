@@ -39,8 +39,8 @@ const char *spec_namespace_type_name(enum spec_namespace_type type)
 int spec_namespace_clone_flag(enum spec_namespace_type type)
 {
 	static const int flags[SPEC_NS_COUNT] = {
-		[SPEC_NS_PID] = CLONE_NEWPID,   [SPEC_NS_NETWORK] = CLONE_NEWNET, [SPEC_NS_MOUNT] = CLONE_NEWNS,
-		[SPEC_NS_IPC] = CLONE_NEWIPC,   [SPEC_NS_UTS] = CLONE_NEWUTS,     [SPEC_NS_USER] = CLONE_NEWUSER,
+		[SPEC_NS_PID] = CLONE_NEWPID,       [SPEC_NS_NETWORK] = CLONE_NEWNET, [SPEC_NS_MOUNT] = CLONE_NEWNS,
+		[SPEC_NS_IPC] = CLONE_NEWIPC,       [SPEC_NS_UTS] = CLONE_NEWUTS,     [SPEC_NS_USER] = CLONE_NEWUSER,
 		[SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
 	};
 	return (unsigned)type < SPEC_NS_COUNT ? flags[type] : 0;
@@ -168,8 +168,8 @@ static void hooks_free(struct spec_hooks *hooks)
 static int parse_document(struct spec_json *j, yajl_val doc, struct spec_config *c)
 {
 	if (parse_oci_version(j, doc, &c->oci_version) < 0 || parse_root(j, doc, &c->root) < 0 ||
-	    sj_object_array(j, doc, "mounts", SJ_OPTIONAL, sizeof(struct spec_mount), parse_mount,
-			    (void **)&c->mounts, &c->n_mounts) < 0 ||
+	    sj_object_array(j, doc, "mounts", SJ_OPTIONAL, sizeof(struct spec_mount), parse_mount, (void **)&c->mounts,
+			    &c->n_mounts) < 0 ||
 	    spec_process_parse(j, doc, &c->process) < 0 ||
 	    sj_string(j, doc, "hostname", SJ_OPTIONAL, &c->hostname) < 0 ||
 	    sj_string(j, doc, "domainname", SJ_OPTIONAL, &c->domainname) < 0 || parse_hooks(j, doc, &c->hooks) < 0 ||

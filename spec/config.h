@@ -100,7 +100,7 @@ struct spec_process {
 	char **args;
 	size_t n_args;
 	char *command_line; /* windows only */
-	char **env;          /* "KEY=value" */
+	char **env;         /* "KEY=value" */
 	size_t n_env;
 	char *cwd;
 	struct spec_capabilities *capabilities;

@@ -19,17 +19,27 @@
 /* The options the mount code recognises: config.md's "Linux mount options" table, the
  * same set `runc features` reports, plus the idmap extensions. */
 static const char *const mount_option_names[] = {
-	"async",       "atime",       "bind",        "defaults",    "dev",         "diratime",
-	"dirsync",     "exec",        "idmap",       "iversion",    "lazytime",    "loud",
-	"mand",        "noatime",     "nodev",       "nodiratime",  "noexec",      "noiversion",
-	"nolazytime",  "nomand",      "norelatime",  "nostrictatime", "nosuid",    "nosymfollow",
-	"private",     "ratime",      "rbind",       "rdev",        "rdiratime",   "relatime",
-	"remount",     "rexec",       "ridmap",      "rnoatime",    "rnodev",      "rnodiratime",
-	"rnoexec",     "rnorelatime", "rnostrictatime", "rnosuid",  "rnosymfollow", "ro",
-	"rprivate",    "rrelatime",   "rro",         "rrw",         "rshared",     "rslave",
-	"rstrictatime", "rsuid",      "rsymfollow",  "runbindable", "rw",          "shared",
-	"silent",      "slave",       "strictatime", "suid",        "symfollow",   "sync",
-	"tmpcopyup",   "unbindable",  NULL,
+	"async",         "atime",        "bind",
+	"defaults",      "dev",          "diratime",
+	"dirsync",       "exec",         "idmap",
+	"iversion",      "lazytime",     "loud",
+	"mand",          "noatime",      "nodev",
+	"nodiratime",    "noexec",       "noiversion",
+	"nolazytime",    "nomand",       "norelatime",
+	"nostrictatime", "nosuid",       "nosymfollow",
+	"private",       "ratime",       "rbind",
+	"rdev",          "rdiratime",    "relatime",
+	"remount",       "rexec",        "ridmap",
+	"rnoatime",      "rnodev",       "rnodiratime",
+	"rnoexec",       "rnorelatime",  "rnostrictatime",
+	"rnosuid",       "rnosymfollow", "ro",
+	"rprivate",      "rrelatime",    "rro",
+	"rrw",           "rshared",      "rslave",
+	"rstrictatime",  "rsuid",        "rsymfollow",
+	"runbindable",   "rw",           "shared",
+	"silent",        "slave",        "strictatime",
+	"suid",          "symfollow",    "sync",
+	"tmpcopyup",     "unbindable",   NULL,
 };
 
 static void emit_kstrlist(yajl_gen g, const char *key, const char *const *names)

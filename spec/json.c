@@ -248,8 +248,8 @@ int sj_value_unsigned(struct spec_json *j, yajl_val v, uint64_t max, uint64_t *o
 
 /* Looks up `key`, pushing it onto the path.  Returns 1 when present, 0 when absent and
  * optional, -1 (error set) when absent and required. */
-static int member_enter(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p,
-			const char *expected, yajl_val *v, size_t *mark)
+static int member_enter(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *expected,
+			yajl_val *v, size_t *mark)
 {
 	*v = sj_member(obj, key);
 	*mark = sj_push_key(j, key);
@@ -267,12 +267,12 @@ static int member_enter(struct spec_json *j, yajl_val obj, const char *key, enum
 }
 
 /* The presence check and path handling shared by every typed member getter. */
-#define MEMBER_BEGIN(expected)                                                        \
-	yajl_val v;                                                                   \
-	size_t mark;                                                                  \
-	int r_ = member_enter(j, obj, key, p, expected, &v, &mark);                   \
-	if (r_ <= 0)                                                                  \
-		return r_
+#define MEMBER_BEGIN(expected)                                      \
+	yajl_val v;                                                 \
+	size_t mark;                                                \
+	int r_ = member_enter(j, obj, key, p, expected, &v, &mark); \
+	if (r_ <= 0)                                                \
+	return r_
 
 int sj_object(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, yajl_val *out)
 {
@@ -437,8 +437,8 @@ static int value_enum(struct spec_json *j, yajl_val v, const char *const *names,
 	return 0;
 }
 
-int sj_enum(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *const *names,
-	    int *out, bool *has)
+int sj_enum(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *const *names, int *out,
+	    bool *has)
 {
 	if (has)
 		*has = false;
@@ -451,8 +451,8 @@ int sj_enum(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence
 	return 0;
 }
 
-int sj_enum_string(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p,
-		   const char *const *names, char **out)
+int sj_enum_string(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *const *names,
+		   char **out)
 {
 	int i;
 	bool has;
@@ -605,8 +605,8 @@ int sj_object_array(struct spec_json *j, yajl_val obj, const char *key, enum sj_
 	return 0;
 }
 
-int sj_object_map(struct spec_json *j, yajl_val obj, const char *key, size_t elem_size, sj_entry_fn entry,
-		  void **out, size_t *n)
+int sj_object_map(struct spec_json *j, yajl_val obj, const char *key, size_t elem_size, sj_entry_fn entry, void **out,
+		  size_t *n)
 {
 	enum sj_presence p = SJ_OPTIONAL;
 

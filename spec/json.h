@@ -78,11 +78,11 @@ int sj_i64(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence 
 int sj_i64_range(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, int64_t min, int64_t max,
 		 int64_t *out, bool *has);
 /* A string that must be one of `names` (NULL-terminated); *out is its index. */
-int sj_enum(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *const *names,
-	    int *out, bool *has);
+int sj_enum(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *const *names, int *out,
+	    bool *has);
 /* Same, keeping the string itself. */
-int sj_enum_string(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p,
-		   const char *const *names, char **out);
+int sj_enum_string(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *const *names,
+		   char **out);
 /* An array of strings: "expected an array of strings, got a string".  When `names` is not
  * NULL every element must be one of them. */
 int sj_strv(struct spec_json *j, yajl_val obj, const char *key, enum sj_presence p, const char *const *names,
@@ -99,8 +99,8 @@ int sj_object_array(struct spec_json *j, yajl_val obj, const char *key, enum sj_
 		    sj_item_fn item, void **out, size_t *n);
 /* A map of objects (linux.netDevices, resources.rdma): `item` gets the key as well. */
 typedef int (*sj_entry_fn)(struct spec_json *j, const char *key, yajl_val item, void *elem);
-int sj_object_map(struct spec_json *j, yajl_val obj, const char *key, size_t elem_size, sj_entry_fn entry,
-		  void **out, size_t *n);
+int sj_object_map(struct spec_json *j, yajl_val obj, const char *key, size_t elem_size, sj_entry_fn entry, void **out,
+		  size_t *n);
 
 /* Frees helpers shared by the section parsers. */
 void spec_kv_free(struct spec_kv *kv, size_t n);

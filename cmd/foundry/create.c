@@ -10,8 +10,16 @@
 #include "lib/container.h"
 #include "lib/util.h"
 
-enum { OPT_BUNDLE = 256, OPT_PID_FILE, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE_FDS,
-       OPT_DETACH, OPT_KEEP };
+enum {
+	OPT_BUNDLE = 256,
+	OPT_PID_FILE,
+	OPT_CONSOLE_SOCKET,
+	OPT_NO_PIVOT,
+	OPT_NO_NEW_KEYRING,
+	OPT_PRESERVE_FDS,
+	OPT_DETACH,
+	OPT_KEEP
+};
 
 static const struct option create_options[] = {
 	{ "bundle", required_argument, NULL, 'b' },
@@ -27,7 +35,7 @@ static const struct option create_options[] = {
 
 /* Shared by create and run (run adds --detach and --keep). */
 static int parse_create_flags(const char *cmd, bool is_run, int argc, char **argv, struct container_run_options *o,
-		       const struct global_options *g, struct fy_error **err)
+			      const struct global_options *g, struct fy_error **err)
 {
 	int c;
 

@@ -59,10 +59,13 @@ int cmd_events(const struct global_options *g, int argc, char **argv, struct fy_
 		case 'i':
 			interval = parse_duration_ms(optarg);
 			if (interval <= 0)
-				return fy_error_set(err, 0, "events: --interval: expected a duration like 5s or 500ms, got \"%s\"",
-						    optarg);
+				return fy_error_set(
+				    err, 0, "events: --interval: expected a duration like 5s or 500ms, got \"%s\"",
+				    optarg);
 			break;
-		default: return fy_error_set(err, 0, "events: unknown option (usage: foundry events [--stats] [--interval 5s] <id>)");
+		default:
+			return fy_error_set(
+			    err, 0, "events: unknown option (usage: foundry events [--stats] [--interval 5s] <id>)");
 		}
 	}
 	if (command_take_id("events", argc, argv, optind, &id, err) < 0)

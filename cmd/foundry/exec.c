@@ -22,10 +22,14 @@ static char **push(char **v, size_t *n, const char *s)
 int cmd_exec(const struct global_options *g, int argc, char **argv, struct fy_error **err)
 {
 	static const struct option opts[] = {
-		{ "process", required_argument, NULL, 'p' },  { "env", required_argument, NULL, 'e' },
-		{ "cwd", required_argument, NULL, OPT_CWD },   { "user", required_argument, NULL, 'u' },
-		{ "cap", required_argument, NULL, 'c' },       { "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
-		{ "detach", no_argument, NULL, 'd' },          { "tty", no_argument, NULL, 't' },
+		{ "process", required_argument, NULL, 'p' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "cwd", required_argument, NULL, OPT_CWD },
+		{ "user", required_argument, NULL, 'u' },
+		{ "cap", required_argument, NULL, 'c' },
+		{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "tty", no_argument, NULL, 't' },
 		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
@@ -50,8 +54,8 @@ int cmd_exec(const struct global_options *g, int argc, char **argv, struct fy_er
 		case OPT_PRESERVE_FDS: {
 			long n;
 			if (fy_parse_long(optarg, &n) < 0 || n < 0 || n > 65535)
-				return fy_error_set(err, 0, "exec: --preserve-fds: expected a number of fds, got \"%s\"",
-						    optarg);
+				return fy_error_set(
+				    err, 0, "exec: --preserve-fds: expected a number of fds, got \"%s\"", optarg);
 			o.preserve_fds = (int)n;
 			break;
 		}

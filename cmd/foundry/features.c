@@ -22,7 +22,8 @@ int cmd_features(const struct global_options *g, int argc, char **argv, struct f
 
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("Usage: foundry features\n\nPrint the features this runtime supports on this host (JSON).\n");
+			printf("Usage: foundry features\n\nPrint the features this runtime supports on this host "
+			       "(JSON).\n");
 			return 0;
 		}
 		return fy_error_set(err, 0, "features: unknown option (see foundry features --help)");

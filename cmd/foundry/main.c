@@ -104,9 +104,9 @@ static int parse_global_options(int argc, char **argv, struct global_options *g,
 		case OPT_CGROUP_MANAGER:
 			if (strcmp(optarg, "cgroupfs") != 0 && strcmp(optarg, "systemd") != 0 &&
 			    strcmp(optarg, "disabled") != 0)
-				return fy_error_set(err, 0,
-						    "--cgroup-manager: expected cgroupfs, systemd or disabled, got \"%s\"",
-						    optarg);
+				return fy_error_set(
+				    err, 0, "--cgroup-manager: expected cgroupfs, systemd or disabled, got \"%s\"",
+				    optarg);
 			g->cgroup_manager = optarg;
 			break;
 		case OPT_ROOTLESS: g->rootless = optarg; break;
@@ -130,8 +130,7 @@ int main(int argc, char **argv)
 		fy_error_report(&err);
 		return FY_EXIT_ERROR;
 	}
-	if (fy_log_open(g.log_path, strcmp(g.log_format, "json") == 0 ? FY_LOG_JSON : FY_LOG_TEXT, g.debug,
-			&err) < 0) {
+	if (fy_log_open(g.log_path, strcmp(g.log_format, "json") == 0 ? FY_LOG_JSON : FY_LOG_TEXT, g.debug, &err) < 0) {
 		fy_error_report(&err);
 		return FY_EXIT_ERROR;
 	}

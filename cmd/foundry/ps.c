@@ -28,7 +28,8 @@ static bool has_pid(const pid_t *pids, size_t n, long pid)
 static int pid_column(char *header)
 {
 	int col = 0;
-	for (char *save = NULL, *tok = strtok_r(header, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save), col++)
+	for (char *save = NULL, *tok = strtok_r(header, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save), col++)
 		if (strcmp(tok, "PID") == 0)
 			return col;
 	return -1;
@@ -89,7 +90,8 @@ static int print_table(const pid_t *pids, size_t n, int argc, char **argv, struc
 	if (col < 0)
 		return fy_error_set(err, 0, "ps: no PID column in the output of ps (options given: %d)", argc);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return fy_error_set(err, 0, "ps: ps exited with status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return fy_error_set(err, 0, "ps: ps exited with status %d",
+				    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return 0;
 }
 
@@ -103,7 +105,8 @@ int cmd_ps(const struct global_options *g, int argc, char **argv, struct fy_erro
 
 	while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
 		if (c != 'f')
-			return fy_error_set(err, 0, "ps: unknown option (usage: foundry ps [--format table|json] <id> [ps options])");
+			return fy_error_set(
+			    err, 0, "ps: unknown option (usage: foundry ps [--format table|json] <id> [ps options])");
 		format = optarg;
 	}
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)

@@ -54,12 +54,30 @@ static int parse_bytes(const char *s, int64_t *out)
 		return -1;
 	switch (tolower((unsigned char)*end)) {
 	case '\0': break;
-	case 'b': mult = 1; end++; break;
-	case 'k': mult = 1LL << 10; end++; break;
-	case 'm': mult = 1LL << 20; end++; break;
-	case 'g': mult = 1LL << 30; end++; break;
-	case 't': mult = 1LL << 40; end++; break;
-	case 'p': mult = 1LL << 50; end++; break;
+	case 'b':
+		mult = 1;
+		end++;
+		break;
+	case 'k':
+		mult = 1LL << 10;
+		end++;
+		break;
+	case 'm':
+		mult = 1LL << 20;
+		end++;
+		break;
+	case 'g':
+		mult = 1LL << 30;
+		end++;
+		break;
+	case 't':
+		mult = 1LL << 40;
+		end++;
+		break;
+	case 'p':
+		mult = 1LL << 50;
+		end++;
+		break;
 	default: return -1;
 	}
 	if (mult > 1 && (strcasecmp(end, "b") == 0 || strcasecmp(end, "ib") == 0))
@@ -124,7 +142,8 @@ static int apply_flag(struct spec_resources *r, int opt, const char *name, const
 	case OPT_KERNEL_MEMORY:
 	case OPT_KERNEL_MEMORY_TCP:
 		if (parse_bytes(arg, &v) < 0)
-			return fy_error_set(err, 0, "update: --%s: expected a size like 512m or -1, got \"%s\"", name, arg);
+			return fy_error_set(err, 0, "update: --%s: expected a size like 512m or -1, got \"%s\"", name,
+					    arg);
 		break;
 	case OPT_CPUSET_CPUS:
 		free(cpu(r)->cpus);
@@ -160,7 +179,8 @@ static int apply_flag(struct spec_resources *r, int opt, const char *name, const
 		break;
 	case OPT_BLKIO_WEIGHT:
 		if (v < 10 || v > 1000)
-			return fy_error_set(err, 0, "update: --blkio-weight: expected 10 to 1000, got %lld", (long long)v);
+			return fy_error_set(err, 0, "update: --blkio-weight: expected 10 to 1000, got %lld",
+					    (long long)v);
 		if (r->block_io == NULL)
 			r->block_io = xzalloc(sizeof(*r->block_io));
 		r->block_io->has_weight = true;

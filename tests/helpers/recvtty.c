@@ -66,8 +66,9 @@ static int receive_pty(int conn, char *name, size_t size, int *fd)
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = name, .iov_len = size - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
+	};
 	memset(&control, 0, sizeof control);
 	ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
 	if (n < 0)
@@ -109,9 +110,7 @@ int main(int argc, char **argv)
 		case 'i': input = optarg; break;
 		case 'n': discard = true; break;
 		case 'N': name_file = optarg; break;
-		default:
-			fprintf(stderr, "usage: recvtty [-t SECONDS] [-i TEXT] [-n] [-N FILE] SOCKET\n");
-			return 2;
+		default: fprintf(stderr, "usage: recvtty [-t SECONDS] [-i TEXT] [-n] [-N FILE] SOCKET\n"); return 2;
 		}
 	}
 	if (optind + 1 != argc) {

@@ -66,8 +66,9 @@ static int receive_state(int listen_fd, const char *out)
 	} control;
 	char json[65536];
 	struct iovec iov = { .iov_base = json, .iov_len = sizeof json };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
+	};
 	int conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	int fd = -1;
 	size_t got;

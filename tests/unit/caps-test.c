@@ -45,9 +45,15 @@ static void test_plan(void)
 	char *effective[] = { "CAP_KILL" };
 	char *ambient[] = { "CAP_NET_BIND_SERVICE" };
 	struct spec_capabilities c = {
-		.bounding = bounding, .n_bounding = 5, .has_bounding = true,
-		.effective = effective, .n_effective = 1, .has_effective = true,
-		.ambient = ambient, .n_ambient = 1, .has_ambient = true,
+		.bounding = bounding,
+		.n_bounding = 5,
+		.has_bounding = true,
+		.effective = effective,
+		.n_effective = 1,
+		.has_effective = true,
+		.ambient = ambient,
+		.n_ambient = 1,
+		.has_ambient = true,
 	};
 	struct fy_error *err = NULL;
 	struct caps_plan p;
@@ -67,7 +73,8 @@ static void test_plan(void)
 	tap_is_int(p.ambient, BIT(10), "ambient");
 	tap_ok(strstr(log, "warning: process.capabilities.bounding: unknown capability \"CAP_FOO\", ignored") != NULL,
 	       "an unknown capability is a warning");
-	tap_ok(strstr(log, "CAP_CHECKPOINT_RESTORE is not supported by this kernel (its last capability is 39)") != NULL,
+	tap_ok(strstr(log, "CAP_CHECKPOINT_RESTORE is not supported by this kernel (its last capability is 39)") !=
+		   NULL,
 	       "a capability beyond the kernel's last is a warning");
 	free(log);
 
@@ -76,7 +83,8 @@ static void test_plan(void)
 	fy_error_free(&err);
 
 	tap_is_int(caps_plan(&c, &p, &err), 0, "caps_plan reads the running kernel");
-	tap_ok(p.last_cap >= 36 && p.last_cap < 64, "the running kernel's last capability is plausible (%u)", p.last_cap);
+	tap_ok(p.last_cap >= 36 && p.last_cap < 64, "the running kernel's last capability is plausible (%u)",
+	       p.last_cap);
 	free(log_capture_take());
 }
 
@@ -91,17 +99,29 @@ static uint64_t status_mask(const char *status, const char *field)
  * kernel computes at execve for a non-root user is the ambient set (capabilities(7)). */
 static void test_apply_sequence(void)
 {
-	char *bounding[] = { "CAP_CHOWN", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE" };
+	char *bounding[] = {
+		"CAP_CHOWN", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE"
+	};
 	char *permitted[] = { "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_CHOWN" };
 	char *effective[] = { "CAP_KILL", "CAP_NET_BIND_SERVICE" };
 	char *inheritable[] = { "CAP_NET_BIND_SERVICE", "CAP_SYS_ADMIN" };
 	char *ambient[] = { "CAP_NET_BIND_SERVICE", "CAP_KILL" };
 	struct spec_capabilities c = {
-		.bounding = bounding, .n_bounding = 6, .has_bounding = true,
-		.permitted = permitted, .n_permitted = 3, .has_permitted = true,
-		.effective = effective, .n_effective = 2, .has_effective = true,
-		.inheritable = inheritable, .n_inheritable = 2, .has_inheritable = true,
-		.ambient = ambient, .n_ambient = 2, .has_ambient = true,
+		.bounding = bounding,
+		.n_bounding = 6,
+		.has_bounding = true,
+		.permitted = permitted,
+		.n_permitted = 3,
+		.has_permitted = true,
+		.effective = effective,
+		.n_effective = 2,
+		.has_effective = true,
+		.inheritable = inheritable,
+		.n_inheritable = 2,
+		.has_inheritable = true,
+		.ambient = ambient,
+		.n_ambient = 2,
+		.has_ambient = true,
 	};
 	int before[2], after[2];
 
@@ -151,13 +171,16 @@ static void test_apply_sequence(void)
 	tap_ok(strstr(pre, "ERROR") == NULL, "the sequence runs as root (%s)", strstr(pre, "ERROR") ? pre : "ok");
 	tap_is_int(status_mask(pre, "CapBnd:"), BIT(0) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(10),
 		   "after setuid: the bounding set is exactly the config's");
-	tap_is_int(status_mask(pre, "CapPrm:"), BIT(0) | BIT(5) | BIT(10), "after setuid: permitted survived the uid change");
+	tap_is_int(status_mask(pre, "CapPrm:"), BIT(0) | BIT(5) | BIT(10),
+		   "after setuid: permitted survived the uid change");
 	tap_is_int(status_mask(pre, "CapEff:"), BIT(5) | BIT(10), "after setuid: effective");
-	tap_is_int(status_mask(pre, "CapInh:"), BIT(10), "after setuid: inheritable, without what the bounding set dropped");
+	tap_is_int(status_mask(pre, "CapInh:"), BIT(10),
+		   "after setuid: inheritable, without what the bounding set dropped");
 	tap_is_int(status_mask(pre, "CapAmb:"), BIT(10), "after setuid: ambient only where permitted and inheritable");
 	tap_ok(strstr(pre, "inheritable: CAP_SYS_ADMIN cannot be granted") != NULL,
 	       "an inheritable cap outside the bounding set is a warning");
-	tap_ok(strstr(pre, "ambient: CAP_KILL cannot be raised") != NULL, "an ambient cap not inheritable is a warning");
+	tap_ok(strstr(pre, "ambient: CAP_KILL cannot be raised") != NULL,
+	       "an ambient cap not inheritable is a warning");
 	tap_is_int(status_mask(post, "CapPrm:"), BIT(10), "after execve as uid 1000: permitted is the ambient set");
 	tap_is_int(status_mask(post, "CapEff:"), BIT(10), "after execve: effective is the ambient set");
 	tap_is_int(status_mask(post, "CapAmb:"), BIT(10), "after execve: ambient kept");

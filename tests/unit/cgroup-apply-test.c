@@ -114,21 +114,22 @@ static void test_v2(void)
 	fy_error_free(&err);
 	is_file("foundry/web/pids.max", "64", "v2: update rewrote pids.max");
 
-	struct spec_memory check = { .has_limit = true, .limit = 1000, .has_check_before_update = true,
-				     .check_before_update = true };
+	struct spec_memory check = {
+		.has_limit = true, .limit = 1000, .has_check_before_update = true, .check_before_update = true
+	};
 	struct spec_resources upd2 = { .memory = &check };
 	put("foundry/web/memory.current", "5000\n");
 	int r = cgroup_update(cg, &upd2, &err);
-	tap_ok(r < 0 && strstr(err->msg, "checkBeforeUpdate"), "v2: checkBeforeUpdate refuses a limit below the usage (%s)",
-	       err ? err->msg : "");
+	tap_ok(r < 0 && strstr(err->msg, "checkBeforeUpdate"),
+	       "v2: checkBeforeUpdate refuses a limit below the usage (%s)", err ? err->msg : "");
 	fy_error_free(&err);
 	is_file("foundry/web/memory.max", "1048576", "v2: memory.max unchanged after the refusal");
 
 	struct spec_hugepage_limit huge = { .page_size = "2MB", .limit = 1 };
 	struct spec_resources upd3 = { .hugepage_limits = &huge, .n_hugepage_limits = 1 };
 	r = cgroup_update(cg, &upd3, &err);
-	tap_ok(r < 0 && strstr(err->msg, "hugetlb controller is not available"), "v2: a controller the host lacks is named (%s)",
-	       err ? err->msg : "");
+	tap_ok(r < 0 && strstr(err->msg, "hugetlb controller is not available"),
+	       "v2: a controller the host lacks is named (%s)", err ? err->msg : "");
 	fy_error_free(&err);
 
 	put("foundry/web/cgroup.procs", "42\n7\n");
@@ -139,15 +140,16 @@ static void test_v2(void)
 	       "v2: pids of the cgroup and its sub-cgroups, sorted and unique");
 	free(list);
 
-	put("foundry/web/cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 10\nnr_throttled 4\nthrottled_usec 200\n");
+	put("foundry/web/cpu.stat",
+	    "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 10\nnr_throttled 4\nthrottled_usec 200\n");
 	put("foundry/web/memory.current", "4096\n");
 	put("foundry/web/memory.max", "max\n");
 	put("foundry/web/pids.current", "3\n");
 	put("foundry/web/io.stat", "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n");
 	char *json = cgroup_stats_json(cg, &err);
 	tap_ok(json && strstr(json, "\"total\":1500000") && strstr(json, "\"throttledPeriods\":4") &&
-		       strstr(json, "\"limit\":18446744073709551615") && strstr(json, "\"pids\":{\"current\":3") &&
-		       strstr(json, "\"op\":\"Write\",\"value\":200"),
+		   strstr(json, "\"limit\":18446744073709551615") && strstr(json, "\"pids\":{\"current\":3") &&
+		   strstr(json, "\"op\":\"Write\",\"value\":200"),
 	       "v2: stats in runc's shape: %s", json ? json : err->msg);
 	free(json);
 	cgroup_free(cg);
@@ -195,7 +197,7 @@ static void test_v2_errors(void)
 	cfg = (struct cgroup_config){ .fs_root = root, .manager = "systemd", .id = "web" };
 	cg = cgroup_create(&cfg, &err);
 	tap_ok(cg && strcmp(cgroup_path(cg), "/system.slice/foundry-web.scope") == 0 &&
-		       strcmp(cgroup_manager_name(cg), "systemd") == 0,
+		   strcmp(cgroup_manager_name(cg), "systemd") == 0,
 	       "systemd manager maps to the cgroupfs path and is recorded");
 	tap_ok(exists("system.slice/foundry-web.scope"), "systemd: the cgroupfs directory exists");
 	fy_error_free(&err);
@@ -267,7 +269,8 @@ static void test_v1_and_hybrid(bool hybrid)
 	is_file("devices/pods/db/devices.deny", "a *:* rwm", "v1 devices.deny");
 	/* The fake file keeps only the last write: the default allows come after. */
 	is_file("devices/pods/db/devices.allow", "c 5:1 rwm", "v1 devices.allow: the defaults follow the rules");
-	tap_ok(exists("freezer/pods/db") && exists("pids/pods/db"), "%s: a directory in every mounted controller", what);
+	tap_ok(exists("freezer/pods/db") && exists("pids/pods/db"), "%s: a directory in every mounted controller",
+	       what);
 	tap_is_int(cgroup_clone_fd(cg), -1, "%s: no clone fd, the caller uses cgroup_enter", what);
 	if (hybrid) {
 		is_file("unified/pods/db/hugetlb.2MB.max", "2097152", "hybrid: hugetlb on the v2 side");

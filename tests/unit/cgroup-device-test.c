@@ -17,7 +17,10 @@
 #include "lib/util.h"
 #include "tests/unit/tap.h"
 
-#define R(allow, type, major, minor, access) { allow, type, major, minor, access }
+#define R(allow, type, major, minor, access)      \
+	{                                         \
+		allow, type, major, minor, access \
+	}
 
 static int eval(const struct cgroup_device_rule *rules, size_t n, char type, unsigned access, uint32_t major,
 		uint32_t minor)

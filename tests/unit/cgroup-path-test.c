@@ -55,7 +55,8 @@ int main(void)
 
 	is_path("systemd", "web", NULL, "/system.slice/foundry-web.scope");
 	is_path("systemd", "web", "machine.slice:libpod:abc", "/machine.slice/libpod-abc.scope");
-	is_path("systemd", "web", "machine-x-y.slice:libpod:abc", "/machine.slice/machine-x.slice/machine-x-y.slice/libpod-abc.scope");
+	is_path("systemd", "web", "machine-x-y.slice:libpod:abc",
+		"/machine.slice/machine-x.slice/machine-x-y.slice/libpod-abc.scope");
 	is_path("systemd", "web", ":foundry:abc", "/system.slice/foundry-abc.scope");
 	is_path("systemd", "web", "user.slice::abc", "/user.slice/abc.scope");
 	is_path("systemd", "web", "a.slice::b.slice", "/a.slice/b.slice");

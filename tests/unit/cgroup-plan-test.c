@@ -96,9 +96,17 @@ static void test_conversions(void)
 
 static void test_memory(void)
 {
-	struct spec_memory m = { .has_limit = true, .limit = 100 << 20, .has_swap = true, .swap = 200 << 20,
-				 .has_reservation = true, .reservation = 50 << 20, .has_kernel = true, .kernel = 1 << 20,
-				 .has_swappiness = true, .swappiness = 10, .has_disable_oom_killer = true,
+	struct spec_memory m = { .has_limit = true,
+				 .limit = 100 << 20,
+				 .has_swap = true,
+				 .swap = 200 << 20,
+				 .has_reservation = true,
+				 .reservation = 50 << 20,
+				 .has_kernel = true,
+				 .kernel = 1 << 20,
+				 .has_swappiness = true,
+				 .swappiness = 10,
+				 .has_disable_oom_killer = true,
 				 .disable_oom_killer = true };
 	struct spec_resources res = { .memory = &m };
 	struct cgroup_placement v1 = all(CG_V1), v2 = all(CG_V2);
@@ -142,8 +150,14 @@ static void test_memory(void)
 
 static void test_cpu(void)
 {
-	struct spec_cpu c = { .has_shares = true, .shares = 1024, .has_quota = true, .quota = 50000,
-			      .has_period = true, .period = 100000, .cpus = "0-1", .mems = "0" };
+	struct spec_cpu c = { .has_shares = true,
+			      .shares = 1024,
+			      .has_quota = true,
+			      .quota = 50000,
+			      .has_period = true,
+			      .period = 100000,
+			      .cpus = "0-1",
+			      .mems = "0" };
 	struct spec_resources res = { .cpu = &c };
 	struct cgroup_placement v1 = all(CG_V1), v2 = all(CG_V2);
 	struct cgroup_plan plan;
@@ -184,11 +198,16 @@ static void test_pids_blkio_hugetlb(void)
 	struct spec_pids pids = { .has_limit = true, .limit = 32 };
 	struct spec_throttle_device rbps = { .major = 8, .minor = 0, .rate = 1048576 };
 	struct spec_weight_device wd = { .major = 8, .minor = 0, .has_weight = true, .weight = 500 };
-	struct spec_block_io bio = { .has_weight = true, .weight = 500, .weight_device = &wd, .n_weight_device = 1,
-				     .throttle_read_bps_device = &rbps, .n_throttle_read_bps_device = 1 };
+	struct spec_block_io bio = { .has_weight = true,
+				     .weight = 500,
+				     .weight_device = &wd,
+				     .n_weight_device = 1,
+				     .throttle_read_bps_device = &rbps,
+				     .n_throttle_read_bps_device = 1 };
 	struct spec_hugepage_limit huge = { .page_size = "2048KB", .limit = 4 << 20 };
-	struct spec_resources res = { .pids = &pids, .block_io = &bio, .hugepage_limits = &huge,
-				      .n_hugepage_limits = 1 };
+	struct spec_resources res = {
+		.pids = &pids, .block_io = &bio, .hugepage_limits = &huge, .n_hugepage_limits = 1
+	};
 	struct cgroup_placement v1 = all(CG_V1), v2 = all(CG_V2), hybrid = all(CG_V1);
 	struct cgroup_plan plan;
 
@@ -228,8 +247,9 @@ static void test_pids_blkio_hugetlb(void)
 static void test_network_rdma_unified(void)
 {
 	struct spec_net_priority prio = { .name = "eth0", .priority = 5 };
-	struct spec_network_resources net = { .has_class_id = true, .class_id = 0x100001, .priorities = &prio,
-					      .n_priorities = 1 };
+	struct spec_network_resources net = {
+		.has_class_id = true, .class_id = 0x100001, .priorities = &prio, .n_priorities = 1
+	};
 	struct spec_rdma_limit rdma = { .device = "mlx5_1", .has_hca_handles = true, .hca_handles = 3 };
 	struct spec_resources res = { .network = &net, .rdma = &rdma, .n_rdma = 1 };
 	struct cgroup_placement v1 = all(CG_V1), v2 = all(CG_V2);
@@ -246,7 +266,8 @@ static void test_network_rdma_unified(void)
 	struct spec_resources uni = { .unified = kv, .n_unified = 3 };
 	build_ok(&uni, &v2, &plan, "unified on v2");
 	tap_is_str(planned(&plan, "memory.high"), "1000000", "unified memory.high");
-	tap_ok(plan.writes[index_of(&plan, "io.max")].controller == CG_BLKIO, "unified io.max goes to the io controller");
+	tap_ok(plan.writes[index_of(&plan, "io.max")].controller == CG_BLKIO,
+	       "unified io.max goes to the io controller");
 	tap_ok(plan.writes[index_of(&plan, "cgroup.freeze")].controller == CG_CORE, "unified cgroup.* is a core file");
 	cgroup_plan_clear(&plan);
 	build_fails(&uni, &v1, "no cgroup v2 hierarchy", "unified on v1");
@@ -268,11 +289,17 @@ static void test_devices(void)
 {
 	struct spec_device_cgroup rules[] = {
 		{ .allow = false, .access = "rwm" },
-		{ .allow = true, .type = "c", .has_major = true, .major = 10, .has_minor = true, .minor = 200,
+		{ .allow = true,
+		  .type = "c",
+		  .has_major = true,
+		  .major = 10,
+		  .has_minor = true,
+		  .minor = 200,
 		  .access = "rw" },
 	};
-	struct spec_device extra = { .type = "b", .path = "/dev/sda", .has_major = true, .major = 8,
-				     .has_minor = true, .minor = 0 };
+	struct spec_device extra = {
+		.type = "b", .path = "/dev/sda", .has_major = true, .major = 8, .has_minor = true, .minor = 0
+	};
 	struct spec_resources res = { .devices = rules, .n_devices = 2 };
 	struct cgroup_placement v1 = all(CG_V1), v2 = all(CG_V2);
 	struct cgroup_plan plan;

@@ -53,9 +53,10 @@ static void test_validate(void)
 	char *log;
 
 	tap_is_int(lsm_validate_for(&c, &none, &err), -1, "an AppArmor profile without AppArmor is refused");
-	tap_is_str(err ? err->msg : NULL,
-		   "process.apparmorProfile \"foundry-default\": AppArmor is not enabled on this host: Invalid argument",
-		   "... with a message naming the field and the profile");
+	tap_is_str(
+	    err ? err->msg : NULL,
+	    "process.apparmorProfile \"foundry-default\": AppArmor is not enabled on this host: Invalid argument",
+	    "... with a message naming the field and the profile");
 	fy_error_free(&err);
 	tap_is_int(lsm_validate_for(&c, &aa, &err), 0, "with AppArmor it validates");
 
@@ -63,7 +64,8 @@ static void test_validate(void)
 	proc.selinux_label = "system_u:system_r:container_t:s0";
 	tap_is_int(lsm_validate_for(&c, &aa, &err), -1, "an SELinux label without SELinux is refused");
 	tap_is_str(err ? err->msg : NULL,
-		   "process.selinuxLabel \"system_u:system_r:container_t:s0\": SELinux is not enabled on this host: Invalid argument",
+		   "process.selinuxLabel \"system_u:system_r:container_t:s0\": SELinux is not enabled on this host: "
+		   "Invalid argument",
 		   "... with a message");
 	fy_error_free(&err);
 	tap_is_int(lsm_validate_for(&c, &se, &err), 0, "with SELinux it validates");
@@ -74,10 +76,11 @@ static void test_validate(void)
 
 	l.mount_label = "system_u:object_r:container_file_t:s0";
 	log_capture_begin();
-	tap_is_int(lsm_validate_for(&c, &none, &err), 0, "a mountLabel without SELinux is not an error (runc ignores it)");
+	tap_is_int(lsm_validate_for(&c, &none, &err), 0,
+		   "a mountLabel without SELinux is not an error (runc ignores it)");
 	log = log_capture_take();
-	tap_ok(strstr(log, "warning: linux.mountLabel \"system_u:object_r:container_file_t:s0\": SELinux is not enabled on this host, ignored") !=
-		       NULL,
+	tap_ok(strstr(log, "warning: linux.mountLabel \"system_u:object_r:container_file_t:s0\": SELinux is not "
+			   "enabled on this host, ignored") != NULL,
 	       "... but a warning");
 	free(log);
 

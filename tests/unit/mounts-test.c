@@ -27,7 +27,8 @@ static void test_options(void)
 	_cleanup_error_ struct fy_error *err = NULL;
 
 	tap_is_int(mount_options_parse(opts, 8, &step, &err), 0, "options parse");
-	tap_is_int(step.flags, MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY, "flag words become MS_* flags");
+	tap_is_int(step.flags, MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY,
+		   "flag words become MS_* flags");
 	tap_is_str(step.data, "mode=755,size=65536k", "other words go to the filesystem, in order");
 	tap_is_int(step.n_propagation, 1, "one propagation option");
 	tap_is_int(step.propagation[0], MS_SHARED | MS_REC, "rshared is MS_SHARED|MS_REC");
@@ -42,11 +43,11 @@ static void test_options(void)
 
 static void test_plan(void)
 {
-	_cleanup_config_ struct spec_config *c = parse(
-		"{\"ociVersion\":\"1.3.0\",\"mounts\":["
-		"{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"rbind\",\"ro\"]},"
-		"{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\"]},"
-		"{\"destination\":\"/x\",\"source\":\"/host/x\",\"options\":[\"bind\"]}]}");
+	_cleanup_config_ struct spec_config *c =
+	    parse("{\"ociVersion\":\"1.3.0\",\"mounts\":["
+		  "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"rbind\",\"ro\"]},"
+		  "{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\"]},"
+		  "{\"destination\":\"/x\",\"source\":\"/host/x\",\"options\":[\"bind\"]}]}");
 	struct mount_plan plan;
 	_cleanup_error_ struct fy_error *err = NULL;
 

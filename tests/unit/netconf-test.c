@@ -57,8 +57,9 @@ static void test_all_fields(void)
 	char buf[18];
 
 	tap_is_int(parse(&c, &msg, 7, "org.foundry.net.network", "blue-1", "org.foundry.net.subnet", "10.99.0.0/24",
-			 "org.foundry.net.vni", "16777215", "org.foundry.net.address", "10.99.0.7", "org.foundry.net.mac",
-			 "02:AA:bb:00:00:01", "org.foundry.net.mtu", "1500", "org.foundry.net.enable", "true"),
+			 "org.foundry.net.vni", "16777215", "org.foundry.net.address", "10.99.0.7",
+			 "org.foundry.net.mac", "02:AA:bb:00:00:01", "org.foundry.net.mtu", "1500",
+			 "org.foundry.net.enable", "true"),
 		   0, "every annotation set");
 	tap_is_str(c.network, "blue-1", "network");
 	tap_is_int(c.vni, 16777215, "VNI at its 24-bit maximum");

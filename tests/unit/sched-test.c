@@ -24,7 +24,7 @@ static void test_lists(void)
 
 	tap_is_int(sched_list_parse("0-3,7", "cpus", &m, &err), 0, "\"0-3,7\" parses");
 	tap_ok(sched_mask_test(&m, 0) && sched_mask_test(&m, 3) && sched_mask_test(&m, 7) && !sched_mask_test(&m, 4) &&
-		       sched_mask_count(&m) == 5,
+		   sched_mask_count(&m) == 5,
 	       "... to 0,1,2,3,7");
 	tap_is_int(sched_list_parse("", "cpus", &m, &err), 0, "an empty list parses");
 	tap_is_int(sched_mask_count(&m), 0, "... to nothing");
@@ -37,13 +37,16 @@ static void test_lists(void)
 	tap_is_int(sched_mask_count(&m), 1024, "... 1024 bits");
 	tap_ok(sched_mask_test(&m, 64) && sched_mask_test(&m, 1023), "... across words");
 
-	static const char *const bad[] = { "3-1", "1,,2", ",1", "1,", "a", "1-", "-1", "1 ,2", "0-3:2", "1024", "99999999999" };
+	static const char *const bad[] = { "3-1", "1,,2", ",1",    "1,",   "a",          "1-",
+					   "-1",  "1 ,2", "0-3:2", "1024", "99999999999" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		tap_is_int(sched_list_parse(bad[i], ".process.execCPUAffinity.final", &m, &err), -1, "\"%s\" is refused", bad[i]);
+		tap_is_int(sched_list_parse(bad[i], ".process.execCPUAffinity.final", &m, &err), -1,
+			   "\"%s\" is refused", bad[i]);
 		fy_error_free(&err);
 	}
 	sched_list_parse("3-1", ".process.execCPUAffinity.final", &m, &err);
-	tap_is_str(err ? err->msg : NULL, ".process.execCPUAffinity.final: \"3-1\": range 3-1 goes backwards: Invalid argument",
+	tap_is_str(err ? err->msg : NULL,
+		   ".process.execCPUAffinity.final: \"3-1\": range 3-1 goes backwards: Invalid argument",
 		   "the message names the field");
 	fy_error_free(&err);
 }
@@ -62,7 +65,9 @@ static void test_scheduler(void)
 {
 	char *flags[] = { "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_KEEP_PARAMS" };
 	char *bad_flags[] = { "SCHED_FLAG_FAST" };
-	struct spec_scheduler s = { .policy = "SCHED_FIFO", .has_priority = true, .priority = 10, .flags = flags, .n_flags = 2 };
+	struct spec_scheduler s = {
+		.policy = "SCHED_FIFO", .has_priority = true, .priority = 10, .flags = flags, .n_flags = 2
+	};
 	struct fy_error *err = NULL;
 	struct sched_attr_v1 a;
 
@@ -98,11 +103,16 @@ static void test_scheduler(void)
 	expect_sched_error(&s, "runtime, deadline and period are for SCHED_DEADLINE, not SCHED_BATCH",
 			   "deadline parameters with BATCH");
 
-	struct spec_scheduler dl = { .policy = "SCHED_DEADLINE", .has_runtime = true, .runtime = 10000000,
-				     .has_deadline = true, .deadline = 30000000, .has_period = true, .period = 100000000 };
+	struct spec_scheduler dl = { .policy = "SCHED_DEADLINE",
+				     .has_runtime = true,
+				     .runtime = 10000000,
+				     .has_deadline = true,
+				     .deadline = 30000000,
+				     .has_period = true,
+				     .period = 100000000 };
 	tap_is_int(sched_scheduler_plan(&dl, &a, &err), 0, "SCHED_DEADLINE 10ms/30ms/100ms");
 	tap_ok(a.sched_policy == 6 && a.sched_runtime == 10000000 && a.sched_deadline == 30000000 &&
-		       a.sched_period == 100000000,
+		   a.sched_period == 100000000,
 	       "... the three parameters");
 	dl.deadline = 0;
 	expect_sched_error(&dl, "SCHED_DEADLINE needs a deadline", "deadline 0");
@@ -154,13 +164,15 @@ static void test_mempolicy(void)
 {
 	char *static_nodes[] = { "MPOL_F_STATIC_NODES" };
 	char *both[] = { "MPOL_F_STATIC_NODES", "MPOL_F_RELATIVE_NODES" };
-	struct spec_memory_policy m = { .mode = "MPOL_INTERLEAVE", .nodes = "2-3", .flags = static_nodes, .n_flags = 1 };
+	struct spec_memory_policy m = {
+		.mode = "MPOL_INTERLEAVE", .nodes = "2-3", .flags = static_nodes, .n_flags = 1
+	};
 	struct fy_error *err = NULL;
 	struct sched_mempolicy p;
 
 	tap_is_int(sched_mempolicy_plan(&m, &p, &err), 0, "MPOL_INTERLEAVE 2-3 static");
-	tap_ok(p.mode == (3 | (1 << 15)) && p.has_nodes && sched_mask_test(&p.nodes, 2) && sched_mask_test(&p.nodes, 3) &&
-		       sched_mask_count(&p.nodes) == 2,
+	tap_ok(p.mode == (3 | (1 << 15)) && p.has_nodes && sched_mask_test(&p.nodes, 2) &&
+		   sched_mask_test(&p.nodes, 3) && sched_mask_count(&p.nodes) == 2,
 	       "... mode with the flag, nodes 2 and 3");
 	m.flags = both;
 	m.n_flags = 2;
@@ -223,7 +235,8 @@ static void test_apply(void)
 			_exit(12);
 		if (uname(&u) < 0 || strcmp(u.machine, "i686") != 0)
 			_exit(13);
-		if (syscall(SYS_get_mempolicy, &mode, nodes, SCHED_MASK_BITS + 1, NULL, 0) < 0 || mode != 2 || nodes[0] != 1)
+		if (syscall(SYS_get_mempolicy, &mode, nodes, SCHED_MASK_BITS + 1, NULL, 0) < 0 || mode != 2 ||
+		    nodes[0] != 1)
 			_exit(14);
 		if (sched_cpu_affinity_apply(0, "0", "final", &err) < 0 || sched_getaffinity(0, sizeof set, &set) < 0 ||
 		    CPU_COUNT(&set) != 1 || !CPU_ISSET(0, &set))
@@ -232,12 +245,14 @@ static void test_apply(void)
 	}
 	waitpid(pid, &status, 0);
 	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	       "applied in a child: SCHED_BATCH nice 7, ioprio BE 6, LINUX32 uname i686, MPOL_BIND node 0, cpu 0 (status %d)",
+	       "applied in a child: SCHED_BATCH nice 7, ioprio BE 6, LINUX32 uname i686, MPOL_BIND node 0, cpu 0 "
+	       "(status %d)",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 
 	struct fy_error *err = NULL;
 	tap_is_int(sched_cpu_affinity_apply(0, "", "final", &err), 0, "an empty affinity changes nothing");
-	tap_is_int(sched_cpu_affinity_apply(0, "1023", "final", &err), -1, "an affinity to cpus that do not exist fails");
+	tap_is_int(sched_cpu_affinity_apply(0, "1023", "final", &err), -1,
+		   "an affinity to cpus that do not exist fails");
 	tap_ok(err && strstr(err->msg, "final: pin process 0 to cpus \"1023\""), "... %s", err ? err->msg : "");
 	fy_error_free(&err);
 }

@@ -29,15 +29,19 @@ static void test_names(void)
 	enum scmp_compare op;
 	unsigned int flag;
 
-	tap_ok(seccomp_action_from_name("SCMP_ACT_KILL", false, 0, &a, &err) == 0 && a == SCMP_ACT_KILL, "SCMP_ACT_KILL");
+	tap_ok(seccomp_action_from_name("SCMP_ACT_KILL", false, 0, &a, &err) == 0 && a == SCMP_ACT_KILL,
+	       "SCMP_ACT_KILL");
 	tap_ok(seccomp_action_from_name("SCMP_ACT_KILL_PROCESS", false, 0, &a, &err) == 0 && a == SCMP_ACT_KILL_PROCESS,
 	       "SCMP_ACT_KILL_PROCESS");
 	tap_ok(seccomp_action_from_name("SCMP_ACT_KILL_THREAD", false, 0, &a, &err) == 0 && a == SCMP_ACT_KILL_THREAD,
 	       "SCMP_ACT_KILL_THREAD");
-	tap_ok(seccomp_action_from_name("SCMP_ACT_TRAP", false, 0, &a, &err) == 0 && a == SCMP_ACT_TRAP, "SCMP_ACT_TRAP");
-	tap_ok(seccomp_action_from_name("SCMP_ACT_ALLOW", false, 0, &a, &err) == 0 && a == SCMP_ACT_ALLOW, "SCMP_ACT_ALLOW");
+	tap_ok(seccomp_action_from_name("SCMP_ACT_TRAP", false, 0, &a, &err) == 0 && a == SCMP_ACT_TRAP,
+	       "SCMP_ACT_TRAP");
+	tap_ok(seccomp_action_from_name("SCMP_ACT_ALLOW", false, 0, &a, &err) == 0 && a == SCMP_ACT_ALLOW,
+	       "SCMP_ACT_ALLOW");
 	tap_ok(seccomp_action_from_name("SCMP_ACT_LOG", false, 0, &a, &err) == 0 && a == SCMP_ACT_LOG, "SCMP_ACT_LOG");
-	tap_ok(seccomp_action_from_name("SCMP_ACT_NOTIFY", false, 0, &a, &err) == 0 && a == SCMP_ACT_NOTIFY, "SCMP_ACT_NOTIFY");
+	tap_ok(seccomp_action_from_name("SCMP_ACT_NOTIFY", false, 0, &a, &err) == 0 && a == SCMP_ACT_NOTIFY,
+	       "SCMP_ACT_NOTIFY");
 	tap_ok(seccomp_action_from_name("SCMP_ACT_ERRNO", false, 0, &a, &err) == 0 && a == SCMP_ACT_ERRNO(EPERM),
 	       "SCMP_ACT_ERRNO defaults to EPERM");
 	tap_ok(seccomp_action_from_name("SCMP_ACT_ERRNO", true, 42, &a, &err) == 0 && a == SCMP_ACT_ERRNO(42),
@@ -49,31 +53,36 @@ static void test_names(void)
 	tap_ok(seccomp_action_from_name("SCMP_ACT_TRACE", true, 7, &a, &err) == 0 && a == SCMP_ACT_TRACE(7),
 	       "SCMP_ACT_TRACE with errnoRet");
 	tap_is_int(seccomp_action_from_name("SCMP_ACT_ALLOW", true, 1, &a, &err), -1, "errnoRet on ALLOW is an error");
-	tap_is_str(err ? err->msg : NULL, "action SCMP_ACT_ALLOW does not take an errno return code (errnoRet 1): Invalid argument",
+	tap_is_str(err ? err->msg : NULL,
+		   "action SCMP_ACT_ALLOW does not take an errno return code (errnoRet 1): Invalid argument",
 		   "... that names the action");
 	fy_error_free(&err);
-	tap_is_int(seccomp_action_from_name("SCMP_ACT_ERRNO", true, 70000, &a, &err), -1, "errnoRet past 16 bits is an error");
+	tap_is_int(seccomp_action_from_name("SCMP_ACT_ERRNO", true, 70000, &a, &err), -1,
+		   "errnoRet past 16 bits is an error");
 	fy_error_free(&err);
 	tap_is_int(seccomp_action_from_name("SCMP_ACT_NOPE", false, 0, &a, &err), -1, "an unknown action is an error");
 	fy_error_free(&err);
 
 	tap_ok(seccomp_arch_from_name("SCMP_ARCH_X86_64", &arch) == 0 && arch == SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64");
-	tap_ok(seccomp_arch_from_name("SCMP_ARCH_AARCH64", &arch) == 0 && arch == SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64");
+	tap_ok(seccomp_arch_from_name("SCMP_ARCH_AARCH64", &arch) == 0 && arch == SCMP_ARCH_AARCH64,
+	       "SCMP_ARCH_AARCH64");
 	tap_ok(seccomp_arch_from_name("SCMP_ARCH_LOONGARCH64", &arch) >= 0,
 	       "SCMP_ARCH_LOONGARCH64 is a spec name (supported or not by this libseccomp)");
 	tap_is_int(seccomp_arch_from_name("SCMP_ARCH_VAX", &arch), -1, "an unknown architecture");
 
-	static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+	static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",       "SCMP_CMP_EQ",
 					   "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ" };
-	static const enum scmp_compare op_values[] = { SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ,
+	static const enum scmp_compare op_values[] = { SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE,       SCMP_CMP_EQ,
 						       SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ };
 	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
 		tap_ok(seccomp_op_from_name(ops[i], &op) == 0 && op == op_values[i], "operator %s", ops[i]);
 	tap_is_int(seccomp_op_from_name("SCMP_CMP_XOR", &op), -1, "an unknown operator");
 
-	tap_ok(seccomp_flag_from_name("SECCOMP_FILTER_FLAG_TSYNC", &flag) == 0 && flag == SECCOMP_FILTER_FLAG_TSYNC, "TSYNC");
+	tap_ok(seccomp_flag_from_name("SECCOMP_FILTER_FLAG_TSYNC", &flag) == 0 && flag == SECCOMP_FILTER_FLAG_TSYNC,
+	       "TSYNC");
 	tap_ok(seccomp_flag_from_name("SECCOMP_FILTER_FLAG_LOG", &flag) == 0 && flag == SECCOMP_FILTER_FLAG_LOG, "LOG");
-	tap_ok(seccomp_flag_from_name("SECCOMP_FILTER_FLAG_SPEC_ALLOW", &flag) == 0 && flag == SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+	tap_ok(seccomp_flag_from_name("SECCOMP_FILTER_FLAG_SPEC_ALLOW", &flag) == 0 &&
+		   flag == SECCOMP_FILTER_FLAG_SPEC_ALLOW,
 	       "SPEC_ALLOW");
 	tap_ok(seccomp_flag_from_name("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", &flag) == 0 && flag == (1U << 5),
 	       "WAIT_KILLABLE_RECV");
@@ -100,18 +109,35 @@ static struct spec_seccomp_arg args_clone[] = {
 static void test_plan(void)
 {
 	struct spec_syscall syscalls[] = {
-		{ .names = names_mkdir, .n_names = 3, .action = "SCMP_ACT_ERRNO", .has_errno_ret = true, .errno_ret = 13 },
+		{ .names = names_mkdir,
+		  .n_names = 3,
+		  .action = "SCMP_ACT_ERRNO",
+		  .has_errno_ret = true,
+		  .errno_ret = 13 },
 		{ .names = names_getpid, .n_names = 1, .action = "SCMP_ACT_ALLOW" },
-		{ .names = names_personality, .n_names = 1, .action = "SCMP_ACT_ALLOW", .args = args_personality, .n_args = 2 },
+		{ .names = names_personality,
+		  .n_names = 1,
+		  .action = "SCMP_ACT_ALLOW",
+		  .args = args_personality,
+		  .n_args = 2 },
 		{ .names = names_clone, .n_names = 1, .action = "SCMP_ACT_ALLOW", .args = args_clone, .n_args = 2 },
 		/* Same as the default action: nothing to add. */
-		{ .names = names_kill, .n_names = 1, .action = "SCMP_ACT_ERRNO", .has_errno_ret = true, .errno_ret = 38 },
+		{ .names = names_kill,
+		  .n_names = 1,
+		  .action = "SCMP_ACT_ERRNO",
+		  .has_errno_ret = true,
+		  .errno_ret = 38 },
 	};
 	struct spec_seccomp s = {
-		.default_action = "SCMP_ACT_ERRNO", .has_default_errno_ret = true, .default_errno_ret = 38,
-		.architectures = arches, .n_architectures = 2,
-		.flags = flags_log, .n_flags = 2,
-		.syscalls = syscalls, .n_syscalls = 5,
+		.default_action = "SCMP_ACT_ERRNO",
+		.has_default_errno_ret = true,
+		.default_errno_ret = 38,
+		.architectures = arches,
+		.n_architectures = 2,
+		.flags = flags_log,
+		.n_flags = 2,
+		.syscalls = syscalls,
+		.n_syscalls = 5,
 	};
 	struct fy_error *err = NULL;
 	struct seccomp_plan p;
@@ -120,30 +146,35 @@ static void test_plan(void)
 	log_capture_begin();
 	tap_is_int(seccomp_plan_build(&s, &p, &err), 0, "a profile translates");
 	log = log_capture_take();
-	tap_ok(strstr(log, "warning: .linux.seccomp.syscalls[0]: unknown syscall \"no_such_syscall_xyz\", skipped") != NULL,
+	tap_ok(strstr(log, "warning: .linux.seccomp.syscalls[0]: unknown syscall \"no_such_syscall_xyz\", skipped") !=
+		   NULL,
 	       "an unknown syscall is skipped with a warning");
 	free(log);
 	tap_is_int(p.default_action, SCMP_ACT_ERRNO(38), "defaultAction with defaultErrnoRet");
-	tap_ok(p.n_arches == 2 && p.arches[0] == SCMP_ARCH_X86 && p.arches[1] == SCMP_ARCH_X32, "architectures in order");
+	tap_ok(p.n_arches == 2 && p.arches[0] == SCMP_ARCH_X86 && p.arches[1] == SCMP_ARCH_X32,
+	       "architectures in order");
 	tap_is_int(p.filter_flags, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW, "flags");
 	tap_ok(!p.uses_notify, "no NOTIFY");
 	tap_is_int(p.n_rules, 6, "mkdir, chmod, getpid, 2 x personality, clone (kill equals the default)");
 	if (p.n_rules == 6) {
-		tap_ok(strcmp(p.rules[0].syscall, "mkdir") == 0 && p.rules[0].nr == seccomp_syscall_resolve_name("mkdir") &&
-			       p.rules[0].action == SCMP_ACT_ERRNO(13) && p.rules[0].n_args == 0,
+		tap_ok(strcmp(p.rules[0].syscall, "mkdir") == 0 &&
+			   p.rules[0].nr == seccomp_syscall_resolve_name("mkdir") &&
+			   p.rules[0].action == SCMP_ACT_ERRNO(13) && p.rules[0].n_args == 0,
 		       "mkdir -> ERRNO(13)");
-		tap_ok(strcmp(p.rules[1].syscall, "chmod") == 0 && p.rules[1].action == SCMP_ACT_ERRNO(13), "chmod -> ERRNO(13)");
-		tap_ok(strcmp(p.rules[2].syscall, "getpid") == 0 && p.rules[2].action == SCMP_ACT_ALLOW, "getpid -> ALLOW");
-		tap_ok(p.rules[3].n_args == 1 && p.rules[3].args[0].op == SCMP_CMP_EQ && p.rules[3].args[0].datum_a == 0 &&
-			       p.rules[4].n_args == 1 && p.rules[4].args[0].datum_a == 8,
+		tap_ok(strcmp(p.rules[1].syscall, "chmod") == 0 && p.rules[1].action == SCMP_ACT_ERRNO(13),
+		       "chmod -> ERRNO(13)");
+		tap_ok(strcmp(p.rules[2].syscall, "getpid") == 0 && p.rules[2].action == SCMP_ACT_ALLOW,
+		       "getpid -> ALLOW");
+		tap_ok(p.rules[3].n_args == 1 && p.rules[3].args[0].op == SCMP_CMP_EQ &&
+			   p.rules[3].args[0].datum_a == 0 && p.rules[4].n_args == 1 && p.rules[4].args[0].datum_a == 8,
 		       "two conditions on one argument become two rules (OR, as runc)");
 		const struct seccomp_plan_rule *clone = &p.rules[5];
 		tap_ok(clone->n_args == 2, "conditions on distinct arguments stay in one rule (AND)");
 		tap_ok(clone->args[0].arg == 0 && clone->args[0].op == SCMP_CMP_MASKED_EQ &&
-			       clone->args[0].datum_a == 0x7E020000 && clone->args[0].datum_b == 0,
+			   clone->args[0].datum_a == 0x7E020000 && clone->args[0].datum_b == 0,
 		       "MASKED_EQ: value is the mask, valueTwo the result");
 		tap_ok(clone->args[1].arg == 2 && clone->args[1].op == SCMP_CMP_GT && clone->args[1].datum_a == 5 &&
-			       clone->args[1].datum_b == 0,
+			   clone->args[1].datum_b == 0,
 		       "other operators ignore valueTwo");
 	}
 
@@ -236,11 +267,25 @@ static void test_load(void)
 		{ .index = 1, .value = 0xff0, .has_value_two = true, .value_two = 0x400, .op = "SCMP_CMP_MASKED_EQ" },
 	};
 	struct spec_syscall syscalls[] = {
-		{ .names = mkdir_names, .n_names = 2, .action = "SCMP_ACT_ERRNO", .has_errno_ret = true, .errno_ret = EDQUOT },
-		{ .names = dup_names, .n_names = 1, .action = "SCMP_ACT_ERRNO", .has_errno_ret = true, .errno_ret = 77,
-		  .args = dup_args, .n_args = 1 },
-		{ .names = fcntl_names, .n_names = 1, .action = "SCMP_ACT_ERRNO", .has_errno_ret = true, .errno_ret = 78,
-		  .args = fcntl_args, .n_args = 1 },
+		{ .names = mkdir_names,
+		  .n_names = 2,
+		  .action = "SCMP_ACT_ERRNO",
+		  .has_errno_ret = true,
+		  .errno_ret = EDQUOT },
+		{ .names = dup_names,
+		  .n_names = 1,
+		  .action = "SCMP_ACT_ERRNO",
+		  .has_errno_ret = true,
+		  .errno_ret = 77,
+		  .args = dup_args,
+		  .n_args = 1 },
+		{ .names = fcntl_names,
+		  .n_names = 1,
+		  .action = "SCMP_ACT_ERRNO",
+		  .has_errno_ret = true,
+		  .errno_ret = 78,
+		  .args = fcntl_args,
+		  .n_args = 1 },
 	};
 	struct spec_seccomp s = { .default_action = "SCMP_ACT_ALLOW", .syscalls = syscalls, .n_syscalls = 3 };
 	int status;
@@ -306,8 +351,9 @@ static void test_load(void)
 
 static void test_state_json(void)
 {
-	char *doc = seccomp_state_json("1.3.0", 4422, "MKNOD=/dev/null",
-				       "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":4422}", NULL);
+	char *doc =
+	    seccomp_state_json("1.3.0", 4422, "MKNOD=/dev/null",
+			       "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":4422}", NULL);
 
 	tap_is_str(doc,
 		   "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":4422,\"metadata\":\"MKNOD=/dev/null\","
@@ -315,7 +361,8 @@ static void test_state_json(void)
 		   "the Seccomp State document");
 	free(doc);
 	doc = seccomp_state_json("1.3.0", 1, NULL, "{}", NULL);
-	tap_is_str(doc, "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":1,\"state\":{}}", "metadata is omitted when unset");
+	tap_is_str(doc, "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":1,\"state\":{}}",
+		   "metadata is omitted when unset");
 	free(doc);
 	doc = seccomp_state_json("1.3.0", 1, "quote\"d", "{}", NULL);
 	tap_ok(doc && strstr(doc, "\"metadata\":\"quote\\\"d\"") != NULL, "metadata is JSON-escaped");
@@ -331,8 +378,9 @@ static int agent_receive(int listen_fd, char *json, size_t len, int *fd)
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = json, .iov_len = len - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
+	};
 	int conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	size_t got = 0;
 
@@ -368,8 +416,11 @@ static void test_notify(void)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(addr.sun_path, sizeof addr.sun_path, "%s/agent.sock", dir);
-	struct spec_seccomp s = { .default_action = "SCMP_ACT_ALLOW", .syscalls = &sc, .n_syscalls = 1,
-				  .listener_path = addr.sun_path, .listener_metadata = "hello" };
+	struct spec_seccomp s = { .default_action = "SCMP_ACT_ALLOW",
+				  .syscalls = &sc,
+				  .n_syscalls = 1,
+				  .listener_path = addr.sun_path,
+				  .listener_metadata = "hello" };
 	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(lfd, 1) < 0)
 		abort();
@@ -391,7 +442,8 @@ static void test_notify(void)
 	int r = agent_receive(lfd, json, sizeof json, &notify_fd);
 	tap_ok(r == 0 && notify_fd >= 0, "the agent received the notify fd over SCM_RIGHTS");
 	char want[256];
-	snprintf(want, sizeof want, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":\"hello\",\"state\":{",
+	snprintf(want, sizeof want,
+		 "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":\"hello\",\"state\":{",
 		 FY_SPEC_VERSION, (int)pid);
 	tap_ok(r == 0 && strncmp(json, want, strlen(want)) == 0, "... with the Seccomp State (%s)", json);
 	if (notify_fd >= 0) {
@@ -403,7 +455,8 @@ static void test_notify(void)
 			memset(&resp, 0, sizeof resp);
 			resp.id = req.id;
 			resp.val = 4242;
-			tap_ok(req.data.nr == seccomp_syscall_resolve_name("getppid"), "the notification is the getppid call");
+			tap_ok(req.data.nr == seccomp_syscall_resolve_name("getppid"),
+			       "the notification is the getppid call");
 			tap_ok(ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0, "the agent answers it");
 		} else {
 			tap_ok(0, "the agent receives a notification: %s", strerror(errno));
@@ -426,8 +479,12 @@ static void test_load_flags(void)
 	char *flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 			  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" };
 	struct spec_syscall sc = { .names = names, .n_names = 1, .action = "SCMP_ACT_NOTIFY" };
-	struct spec_seccomp s = { .default_action = "SCMP_ACT_ALLOW", .flags = flags, .n_flags = 4, .syscalls = &sc,
-				  .n_syscalls = 1, .listener_path = "/unused" };
+	struct spec_seccomp s = { .default_action = "SCMP_ACT_ALLOW",
+				  .flags = flags,
+				  .n_flags = 4,
+				  .syscalls = &sc,
+				  .n_syscalls = 1,
+				  .listener_path = "/unused" };
 	int p[2], status;
 
 	if (pipe(p) < 0)
@@ -462,7 +519,8 @@ static void test_listener_errors(void)
 	tap_is_int(seccomp_listener_send("/nonexistent/foundry.sock", 0, 1, NULL, "{}", &err), -1,
 		   "a missing listener socket is an error (the spec: MUST generate an error)");
 	tap_is_str(err ? err->msg : NULL,
-		   "seccomp listener \"/nonexistent/foundry.sock\": connect to \"/nonexistent/foundry.sock\": No such file or directory",
+		   "seccomp listener \"/nonexistent/foundry.sock\": connect to \"/nonexistent/foundry.sock\": No such "
+		   "file or directory",
 		   "... naming the socket");
 	fy_error_free(&err);
 }

@@ -123,7 +123,7 @@ static void test_podman(void)
 	tap_ok(net && net->path && strncmp(net->path, "/run/netns/", 11) == 0, "podman: joins a netns by path");
 	tap_is_int(c->hooks->n_stage[SPEC_HOOK_PRESTART], 1, "podman: one prestart hook");
 	tap_ok(c->hooks->stage[SPEC_HOOK_POSTSTOP][0].has_timeout &&
-		       c->hooks->stage[SPEC_HOOK_POSTSTOP][0].timeout == 10,
+		   c->hooks->stage[SPEC_HOOK_POSTSTOP][0].timeout == 10,
 	       "podman: poststop hook timeout");
 	tap_is_str(c->linux_->seccomp->default_action, "SCMP_ACT_ERRNO", "podman: seccomp default action");
 	tap_ok(c->linux_->seccomp->has_default_errno_ret && c->linux_->seccomp->default_errno_ret == 38,
@@ -133,7 +133,8 @@ static void test_podman(void)
 	tap_is_str(c->linux_->seccomp->syscalls[7].args[0].op, "SCMP_CMP_MASKED_EQ", "podman: clone masked_eq");
 	tap_is_int(c->linux_->seccomp->syscalls[7].args[0].value, 2114060288, "podman: clone flag mask");
 	tap_is_str(c->linux_->sysctl[0].key, "net.ipv4.ping_group_range", "podman: sysctl key");
-	tap_ok(c->linux_->resources->pids->has_limit && c->linux_->resources->pids->limit == 2048, "podman: pids limit");
+	tap_ok(c->linux_->resources->pids->has_limit && c->linux_->resources->pids->limit == 2048,
+	       "podman: pids limit");
 	tap_ok(!c->linux_->resources->devices[3].has_minor, "podman: device rule without minor (wildcard)");
 }
 
@@ -271,17 +272,20 @@ static const struct invalid_case invalid_cases[] = {
 	{ "capabilities-bounding-string",
 	  "config.json: .process.capabilities.bounding: expected an array of strings, got a string" },
 	{ "hook-path-missing", "config.json: .hooks.prestart[0].path: required property missing" },
-	{ "hook-path-relative", "config.json: .hooks.createRuntime[0].path: expected an absolute path, got \"bin/hook\"" },
+	{ "hook-path-relative",
+	  "config.json: .hooks.createRuntime[0].path: expected an absolute path, got \"bin/hook\"" },
 	{ "hook-timeout-zero", "config.json: .hooks.poststop[1].timeout: expected an integer in 1..2147483647, got 0" },
 	{ "hooks-stage-not-array", "config.json: .hooks.poststart: expected an array, got an object" },
 	{ "namespace-type-missing", "config.json: .linux.namespaces[1].type: required property missing" },
 	{ "namespace-duplicate", "config.json: .linux.namespaces[5]: duplicate namespace type \"pid\" (also at [0])" },
 	{ "uid-mapping-size-missing", "config.json: .linux.uidMappings[0].size: required property missing" },
-	{ "gid-mapping-host-id-string", "config.json: .linux.gidMappings[0].hostID: expected an integer, got \"1000\"" },
+	{ "gid-mapping-host-id-string",
+	  "config.json: .linux.gidMappings[0].hostID: expected an integer, got \"1000\"" },
 	{ "device-type-invalid", "config.json: .linux.devices[0].type: expected one of c, b, u, p, got \"x\"" },
 	{ "device-major-missing", "config.json: .linux.devices[0].major: required property missing" },
 	{ "device-path-missing", "config.json: .linux.devices[0].path: required property missing" },
-	{ "device-file-mode-too-big", "config.json: .linux.devices[0].fileMode: expected an integer in 0..511, got 4095" },
+	{ "device-file-mode-too-big",
+	  "config.json: .linux.devices[0].fileMode: expected an integer in 0..511, got 4095" },
 	{ "device-cgroup-allow-missing", "config.json: .linux.resources.devices[0].allow: required property missing" },
 	{ "device-cgroup-access-bad",
 	  "config.json: .linux.resources.devices[0].access: expected a combination of r, w and m, got \"rwx\"" },
@@ -289,7 +293,8 @@ static const struct invalid_case invalid_cases[] = {
 	{ "cpu-shares-float", "config.json: .linux.resources.cpu.shares: expected an integer, got 1.5" },
 	{ "cpu-quota-overflow", "config.json: .linux.resources.cpu.quota: expected an integer in "
 				"-9223372036854775808..9223372036854775807, got 9223372036854775808" },
-	{ "blkio-weight-too-big", "config.json: .linux.resources.blockIO.weight: expected an integer in 0..65535, got 65536" },
+	{ "blkio-weight-too-big",
+	  "config.json: .linux.resources.blockIO.weight: expected an integer in 0..65535, got 65536" },
 	{ "hugepage-page-size-missing",
 	  "config.json: .linux.resources.hugepageLimits[0].pageSize: required property missing" },
 	{ "seccomp-default-action-missing", "config.json: .linux.seccomp.defaultAction: required property missing" },
@@ -306,8 +311,8 @@ static const struct invalid_case invalid_cases[] = {
 	  "SCMP_ARCH_PPC, SCMP_ARCH_PPC64, SCMP_ARCH_PPC64LE, SCMP_ARCH_S390, SCMP_ARCH_S390X, SCMP_ARCH_SH, "
 	  "SCMP_ARCH_SHEB, SCMP_ARCH_PARISC, SCMP_ARCH_PARISC64, SCMP_ARCH_RISCV64, got \"SCMP_ARCH_Z80\"" },
 	{ "seccomp-arg-op-missing", "config.json: .linux.seccomp.syscalls[0].args[0].op: required property missing" },
-	{ "rootfs-propagation-bad",
-	  "config.json: .linux.rootfsPropagation: expected one of private, shared, slave, unbindable, got \"rshared\"" },
+	{ "rootfs-propagation-bad", "config.json: .linux.rootfsPropagation: expected one of private, shared, slave, "
+				    "unbindable, got \"rshared\"" },
 	{ "mounts-not-array", "config.json: .mounts: expected an array, got an object" },
 	{ "mount-options-item-number", "config.json: .mounts[1].options[1]: expected a string, got 5" },
 	{ "hostname-number", "config.json: .hostname: expected a string, got 42" },
@@ -426,7 +431,8 @@ static void test_load_and_write(void)
 	fy_error_free(&err);
 	tap_is_int(spec_config_write_new(dir, def, &err), 0, "write the default config.json");
 	loaded = spec_config_load(dir, &err);
-	tap_ok(loaded && loaded->process && strcmp(loaded->process->args[0], "sh") == 0, "load it back from the bundle");
+	tap_ok(loaded && loaded->process && strcmp(loaded->process->args[0], "sh") == 0,
+	       "load it back from the bundle");
 	tap_is_int(spec_config_write_new(dir, def, &err), -1, "writing again is refused");
 	tap_is_str(err ? err->msg : NULL, "File config.json exists. Remove it first", "with runc's message");
 	unlink(path);

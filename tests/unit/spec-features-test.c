@@ -54,13 +54,15 @@ static void test_document(yajl_val doc)
 {
 	/* config.md's "MUST" mount options. */
 	static const char *const must_options[] = {
-		"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion", "lazytime",
-		"loud", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "norelatime",
-		"nostrictatime", "nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate", "rshared",
-		"rslave", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
+		"async",       "atime",      "bind",       "defaults",   "dev",           "diratime",    "dirsync",
+		"exec",        "iversion",   "lazytime",   "loud",       "noatime",       "nodev",       "nodiratime",
+		"noexec",      "noiversion", "nolazytime", "norelatime", "nostrictatime", "nosuid",      "private",
+		"rbind",       "relatime",   "remount",    "ro",         "rprivate",      "rshared",     "rslave",
+		"runbindable", "rw",         "shared",     "silent",     "slave",         "strictatime", "suid",
+		"sync",        "unbindable",
 	};
-	static const char *const hooks[] = { "prestart", "createRuntime", "createContainer", "startContainer",
-					     "poststart", "poststop" };
+	static const char *const hooks[] = { "prestart",       "createRuntime", "createContainer",
+					     "startContainer", "poststart",     "poststop" };
 	static const char *const namespaces[] = { "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time" };
 	yajl_val v, caps, seccomp;
 	bool all;
@@ -90,27 +92,28 @@ static void test_document(yajl_val doc)
 	       "capabilities include CAP_SYS_ADMIN, CAP_CHOWN, CAP_BPF");
 	tap_ok(YAJL_IS_ARRAY(caps) && capability_names_well_formed(caps), "capability names match ^CAP_[A-Z_]+$");
 	tap_ok(is_true(get(doc, "linux", "cgroup", "v1")) && is_true(get(doc, "linux", "cgroup", "v2")) &&
-		       is_false(get(doc, "linux", "cgroup", "systemd")) &&
-		       is_false(get(doc, "linux", "cgroup", "systemdUser")) && is_true(get(doc, "linux", "cgroup", "rdma")),
+		   is_false(get(doc, "linux", "cgroup", "systemd")) &&
+		   is_false(get(doc, "linux", "cgroup", "systemdUser")) && is_true(get(doc, "linux", "cgroup", "rdma")),
 	       "cgroup: v1, v2, rdma; no systemd");
 	seccomp = get(doc, "linux", "seccomp", NULL);
 	tap_ok(is_true(get(seccomp, "enabled", NULL, NULL)), "seccomp enabled");
 	tap_ok(array_has(get(seccomp, "actions", NULL, NULL), "SCMP_ACT_NOTIFY") &&
-		       array_has(get(seccomp, "operators", NULL, NULL), "SCMP_CMP_MASKED_EQ"),
+		   array_has(get(seccomp, "operators", NULL, NULL), "SCMP_CMP_MASKED_EQ"),
 	       "seccomp actions and operators");
 	tap_ok(array_has(get(seccomp, "archs", NULL, NULL), "SCMP_ARCH_X86_64") &&
-		       array_has(get(seccomp, "archs", NULL, NULL), "SCMP_ARCH_AARCH64"),
+		   array_has(get(seccomp, "archs", NULL, NULL), "SCMP_ARCH_AARCH64"),
 	       "seccomp archs from libseccomp");
 	tap_ok(array_has(get(seccomp, "knownFlags", NULL, NULL), "SECCOMP_FILTER_FLAG_TSYNC"), "seccomp knownFlags");
 	tap_ok(YAJL_IS_ARRAY(get(seccomp, "supportedFlags", NULL, NULL)), "seccomp supportedFlags");
-	tap_ok(is_false(get(doc, "linux", "apparmor", "enabled")) && is_false(get(doc, "linux", "selinux", "enabled")) &&
-		       is_false(get(doc, "linux", "intelRdt", "enabled")),
+	tap_ok(is_false(get(doc, "linux", "apparmor", "enabled")) &&
+		   is_false(get(doc, "linux", "selinux", "enabled")) &&
+		   is_false(get(doc, "linux", "intelRdt", "enabled")),
 	       "apparmor, selinux, intelRdt disabled");
 	v = get(doc, "linux", "mountExtensions", "idmap");
 	tap_ok(is_true(get(v, "enabled", NULL, NULL)), "mountExtensions.idmap enabled");
 	v = get(doc, "annotations", NULL, NULL);
-	tap_is_str(YAJL_IS_OBJECT(v) ? YAJL_GET_STRING(get(v, "org.foundry.version", NULL, NULL)) : NULL, PACKAGE_VERSION,
-		   "annotations name the foundry version");
+	tap_is_str(YAJL_IS_OBJECT(v) ? YAJL_GET_STRING(get(v, "org.foundry.version", NULL, NULL)) : NULL,
+		   PACKAGE_VERSION, "annotations name the foundry version");
 }
 
 int main(void)

@@ -13,9 +13,16 @@ static void test_pretty_shape(void)
 {
 	struct spec_kv annotations[] = { { "org.foundry.net.network", "default" } };
 	struct spec_state s = {
-		.oci_version = "1.3.0", .id = "web", .status = "running", .pid = 4242, .bundle = "/srv/web",
-		.rootfs = "/srv/web/rootfs", .created = "2024-05-01T12:00:00.123456789Z", .owner = "",
-		.annotations = annotations, .n_annotations = 1,
+		.oci_version = "1.3.0",
+		.id = "web",
+		.status = "running",
+		.pid = 4242,
+		.bundle = "/srv/web",
+		.rootfs = "/srv/web/rootfs",
+		.created = "2024-05-01T12:00:00.123456789Z",
+		.owner = "",
+		.annotations = annotations,
+		.n_annotations = 1,
 	};
 	_cleanup_free_ char *json = spec_state_to_json(&s, true, NULL);
 
@@ -50,9 +57,16 @@ static void test_round_trip(void)
 {
 	struct spec_kv annotations[] = { { "a", "1" }, { "b.c/d", "x \"y\"" } };
 	struct spec_state s = {
-		.oci_version = "1.3.0", .id = "round", .status = "created", .pid = 77, .bundle = "/bundles/round",
-		.rootfs = "/bundles/round/rootfs", .created = "2024-05-01T12:00:00.000000001Z", .owner = "root",
-		.annotations = annotations, .n_annotations = 2,
+		.oci_version = "1.3.0",
+		.id = "round",
+		.status = "created",
+		.pid = 77,
+		.bundle = "/bundles/round",
+		.rootfs = "/bundles/round/rootfs",
+		.created = "2024-05-01T12:00:00.000000001Z",
+		.owner = "root",
+		.annotations = annotations,
+		.n_annotations = 2,
 	};
 	_cleanup_error_ struct fy_error *err = NULL;
 	_cleanup_free_ char *json = NULL;
@@ -97,12 +111,14 @@ static void test_parse_errors(void)
 	static const struct {
 		const char *json, *message;
 	} cases[] = {
-		{ "{\"ociVersion\":\"1.0.2\",\"status\":\"running\",\"bundle\":\"/b\"}", "state: .id: required property missing" },
+		{ "{\"ociVersion\":\"1.0.2\",\"status\":\"running\",\"bundle\":\"/b\"}",
+		  "state: .id: required property missing" },
 		{ "{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"sleeping\",\"bundle\":\"/b\"}",
 		  "state: .status: expected one of creating, created, running, stopped, paused, got \"sleeping\"" },
 		{ "{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"running\",\"pid\":-3,\"bundle\":\"/b\"}",
 		  "state: .pid: expected an integer in 0..2147483647, got -3" },
-		{ "{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"running\"}", "state: .bundle: required property missing" },
+		{ "{\"ociVersion\":\"1.0.2\",\"id\":\"x\",\"status\":\"running\"}",
+		  "state: .bundle: required property missing" },
 		{ "{\"ociVersion\":", "state: invalid JSON: parse error: premature EOF" },
 	};
 

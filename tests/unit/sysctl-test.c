@@ -51,9 +51,10 @@ static void test_rules(void)
 	check("net.ipv4.ip_forward", true, false, false, true);
 	check("net.ipv4.ip_forward", false, true, true, false);
 	check("net.core.somaxconn", true, false, false, true);
-	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-					   "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
-					   "fs.mqueue.queues_max", "fs/mqueue/msg_max" };
+	static const char *const ipc[] = { "kernel.msgmax",    "kernel.msgmnb",          "kernel.msgmni",
+					   "kernel.sem",       "kernel.shmall",          "kernel.shmmax",
+					   "kernel.shmmni",    "kernel.shm_rmid_forced", "fs.mqueue.queues_max",
+					   "fs/mqueue/msg_max" };
 	for (size_t i = 0; i < ARRAY_SIZE(ipc); i++) {
 		check(ipc[i], false, true, false, true);
 		check(ipc[i], true, false, true, false);
@@ -72,12 +73,14 @@ static void test_rules(void)
 	struct fy_error *err = NULL;
 	sysctl_check_key("kernel.shmmax", &ns, &err);
 	tap_is_str(err ? err->msg : NULL,
-		   "sysctl \"kernel.shmmax\": the container needs its own ipc namespace to set it (it would change the host's value): Invalid argument",
+		   "sysctl \"kernel.shmmax\": the container needs its own ipc namespace to set it (it would change the "
+		   "host's value): Invalid argument",
 		   "the message names the key and the namespace");
 	fy_error_free(&err);
 	sysctl_check_key("vm.swappiness", &ns, &err);
 	tap_is_str(err ? err->msg : NULL,
-		   "sysctl \"vm.swappiness\": not scoped by a namespace of the container: it would change the host's value: Invalid argument",
+		   "sysctl \"vm.swappiness\": not scoped by a namespace of the container: it would change the host's "
+		   "value: Invalid argument",
 		   "a key no namespace scopes");
 	fy_error_free(&err);
 }
@@ -102,7 +105,8 @@ static void test_validate(void)
 	l.sysctl = ipc_kv;
 	l.n_sysctl = 2;
 	tap_is_int(sysctl_validate(&c, &err), -1, "kernel.shmmax while sharing the runtime's ipc namespace is refused");
-	tap_ok(err && strncmp(err->msg, ".linux.sysctl: sysctl \"kernel.shmmax\"", 37) == 0, "... %s", err ? err->msg : "");
+	tap_ok(err && strncmp(err->msg, ".linux.sysctl: sysctl \"kernel.shmmax\"", 37) == 0, "... %s",
+	       err ? err->msg : "");
 	fy_error_free(&err);
 	nss[1].path = "/nonexistent/ns";
 	tap_is_int(sysctl_validate(&c, &err), -1, "a namespace path that does not exist is an error");

@@ -25,18 +25,18 @@ __attribute__((format(printf, 2, 3), unused)) static int tap_ok(int cond, const 
 	return cond;
 }
 
-#define tap_is_int(got, want, ...)                                                              \
-	do {                                                                                    \
-		long long g_ = (long long)(got), w_ = (long long)(want);                        \
-		if (!tap_ok(g_ == w_, __VA_ARGS__))                                             \
-			printf("#   got:  %lld\n#   want: %lld\n", g_, w_);                     \
+#define tap_is_int(got, want, ...)                                          \
+	do {                                                                \
+		long long g_ = (long long)(got), w_ = (long long)(want);    \
+		if (!tap_ok(g_ == w_, __VA_ARGS__))                         \
+			printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
 	} while (0)
 
-#define tap_is_str(got, want, ...)                                                              \
-	do {                                                                                    \
-		const char *g_ = (got), *w_ = (want);                                           \
-		int same_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0);    \
-		if (!tap_ok(same_, __VA_ARGS__))                                                \
+#define tap_is_str(got, want, ...)                                                                      \
+	do {                                                                                            \
+		const char *g_ = (got), *w_ = (want);                                                   \
+		int same_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0);            \
+		if (!tap_ok(same_, __VA_ARGS__))                                                        \
 			printf("#   got:  %s\n#   want: %s\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
 	} while (0)
 

@@ -57,9 +57,9 @@ static void setup_child(int report)
 		unsigned int n = 0;
 		ioctl(1, TIOCGWINSZ, &ws);
 		const char *name = ttyname(0);
-		snprintf(line, sizeof line, "tty=%d%d%d size=%ux%u leader=%d fg=%d peer=%s master=%d",
-			 isatty(0), isatty(1), isatty(2), ws.ws_row, ws.ws_col, getsid(0) == getpid(),
-			 tcgetpgrp(0) == getpid(), name ? name : "?", ioctl(master, TIOCGPTN, &n) == 0);
+		snprintf(line, sizeof line, "tty=%d%d%d size=%ux%u leader=%d fg=%d peer=%s master=%d", isatty(0),
+			 isatty(1), isatty(2), ws.ws_row, ws.ws_col, getsid(0) == getpid(), tcgetpgrp(0) == getpid(),
+			 name ? name : "?", ioctl(master, TIOCGPTN, &n) == 0);
 		char want[64];
 		snprintf(want, sizeof want, "/dev/pts/%u", n);
 		if (name == NULL || strcmp(name, want) != 0)
@@ -92,7 +92,7 @@ static void test_setup(void)
 	close(p[0]);
 	waitpid(pid, NULL, 0);
 	tap_ok(strncmp(buf, "tty=111 size=33x111 leader=1 fg=1 peer=/dev/pts/", 48) == 0 && strstr(buf, "master=1") &&
-		       !strstr(buf, "(peer"),
+		   !strstr(buf, "(peer"),
 	       "setup: stdio is the pty, sized, the controlling terminal of a new session");
 	tap_diag("%s", buf);
 }
@@ -131,8 +131,9 @@ static void test_console_socket(void)
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = payload, .iov_len = sizeof payload - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof control.buf };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
+	};
 	ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
 	payload[n > 0 ? n : 0] = '\0';
 	tap_is_str(payload, name, "console socket: the payload is the pty's name");
