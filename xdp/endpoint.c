@@ -238,7 +238,7 @@ static int container_side(struct wiring *w, struct fy_error **err)
 	 * which GRO turns on.  Trap 2: native redirect loses CHECKSUM_PARTIAL, so eth0 must
 	 * send complete checksums. */
 	if (nl_ethtool_set(&w->ctr, ENDPOINT_CONTAINER_IFNAME, ETHTOOL_SGRO, true, err) < 0 ||
-	    nl_ethtool_set(&w->ctr, ENDPOINT_CONTAINER_IFNAME, ETHTOOL_STXCSUM, false, err) < 0)
+	    nl_ethtool_set(&w->ctr, ENDPOINT_CONTAINER_IFNAME, ETHTOOL_STXCSUM, w->conf->tc, err) < 0)
 		return -1;
 	if (nl_link_set_up(&w->ctr, ifindex, err) < 0 ||
 	    nl_addr_add(&w->ctr, ifindex, w->info->address, w->conf->subnet.prefix, err) < 0 ||
@@ -266,7 +266,8 @@ static int forwarder_side(struct wiring *w, const struct xdp_fwd *fwd, struct fy
 	uint32_t ifindex = (uint32_t)w->host_link.ifindex;
 	struct port_value port = { .vni = w->conf->vni,
 				   .gateway_ip4 = htonl(w->conf->gateway),
-				   .container_ip4 = htonl(w->info->address) };
+				   .container_ip4 = htonl(w->info->address),
+				   .flags = w->conf->tc ? PORT_F_TC : 0 };
 	struct fdb_key fk = { .vni = w->conf->vni };
 	struct fdb_value fv = { .type = FDB_LOCAL, .ifindex = ifindex };
 	struct neigh_key nk = { .vni = w->conf->vni, .ip4 = htonl(w->info->address) };
@@ -284,6 +285,9 @@ static int forwarder_side(struct wiring *w, const struct xdp_fwd *fwd, struct fy
 	if (xdp_fwd_fdb_set(fwd, &fk, &fv, err) < 0 || xdp_fwd_neigh_set(fwd, &nk, &nv, err) < 0)
 		return -1;
 	test_kill_point("maps");
+	if (w->conf->tc)
+		return xdp_fwd_attached_tc_id((int)ifindex) == fwd->tc_prog_id ? 0
+										: xdp_fwd_attach_tc(fwd, (int)ifindex, err);
 	if (xdp_fwd_attached_id((int)ifindex) != fwd->prog_id && xdp_fwd_attach(fwd, (int)ifindex, err) < 0)
 		return -1;
 	return 0;

@@ -56,8 +56,12 @@ struct port_value {
 	__u8 container_mac[6]; /* the only source MAC accepted from this port */
 	__u8 pad1[2];
 	__u32 container_ip4;   /* network byte order */
-	__u32 pad2;
+	__u32 flags;           /* PORT_F_* */
 };
+
+/* The port is served by the tc program (foundry_fwd_tc) instead of XDP: same maps, but the
+ * skb is kept, so the container keeps TSO and checksum offload. */
+#define PORT_F_TC 1u
 
 /* Per-CPU counters, one array slot each.  Names for them are in fdb_counter_names(). */
 enum fdb_counter {

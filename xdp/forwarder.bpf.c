@@ -204,6 +204,92 @@ int foundry_fwd(struct xdp_md *ctx)
 	return count(CNT_REDIRECTED, XDP_REDIRECT);
 }
 
+/* ---- the tc path -------------------------------------------------------------------
+ * The same forwarding decisions on the skb, for ports in tc mode (PORT_F_TC): a tc ingress
+ * program on the host end keeps the skb, so the container keeps TSO and partial checksums
+ * and no frame is copied into an xdp_frame.  Floods are not replicated here: broadcast
+ * other than ARP goes to the host stack. */
+#define TC_ACT_OK_ 0
+#define TC_ACT_SHOT_ 2
+
+static __always_inline int tc_arp(struct __sk_buff *skb, const struct port_value *port, __u32 ingress)
+{
+	struct ethhdr *eth;
+	struct arp_eth_ipv4 *arp;
+	struct neigh_key nk = { .vni = port->vni };
+	struct neigh_value *nv;
+	const __u8 *mac;
+	__u8 sip[4];
+
+	if (bpf_skb_pull_data(skb, sizeof(*eth) + sizeof(*arp)) < 0)
+		return count(CNT_DROP_MALFORMED, TC_ACT_SHOT_);
+	eth = (void *)(long)skb->data;
+	arp = (void *)(eth + 1);
+	if ((void *)(arp + 1) > (void *)(long)skb->data_end)
+		return count(CNT_DROP_MALFORMED, TC_ACT_SHOT_);
+	if (arp->op != bpf_htons(ARPOP_REQUEST_) || arp->htype != bpf_htons(ARPHRD_ETHER_) ||
+	    arp->ptype != bpf_htons(ETH_P_IP_) || arp->hlen != 6 || arp->plen != 4)
+		return count(CNT_PASSED_HOST, TC_ACT_OK_);
+	__builtin_memcpy(&nk.ip4, arp->tip, 4);
+	if (nk.ip4 == port->gateway_ip4) {
+		mac = port->host_mac;
+	} else {
+		nv = bpf_map_lookup_elem(&neigh, &nk);
+		if (!nv)
+			return count(CNT_PASSED_HOST, TC_ACT_OK_);
+		mac = nv->mac;
+	}
+	__builtin_memcpy(eth->h_dest, eth->h_source, 6);
+	__builtin_memcpy(eth->h_source, mac, 6);
+	__builtin_memcpy(sip, arp->sip, 4);
+	arp->op = bpf_htons(ARPOP_REPLY_);
+	__builtin_memcpy(arp->tha, arp->sha, 6);
+	__builtin_memcpy(arp->sip, arp->tip, 4);
+	__builtin_memcpy(arp->tip, sip, 4);
+	__builtin_memcpy(arp->sha, mac, 6);
+	/* Out of the host end's egress: straight back to the container. */
+	count(CNT_ARP_ANSWERED, 0);
+	return bpf_redirect(ingress, 0);
+}
+
+SEC("tc")
+int foundry_fwd_tc(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	__u32 ingress = skb->ingress_ifindex;
+	struct port_value *port;
+	struct fdb_key key = {};
+	struct fdb_value *dst;
+
+	count(CNT_RX, 0);
+	if ((void *)(eth + 1) > data_end)
+		return count(CNT_DROP_MALFORMED, TC_ACT_SHOT_);
+	port = bpf_map_lookup_elem(&ports, &ingress);
+	if (!port)
+		return count(CNT_DROP_NO_PORT, TC_ACT_SHOT_);
+	if (!mac_eq(eth->h_source, port->container_mac))
+		return count(CNT_DROP_SPOOFED, TC_ACT_SHOT_);
+	if (mac_eq(eth->h_dest, port->host_mac))
+		return count(CNT_PASSED_HOST, TC_ACT_OK_);
+	if (eth->h_dest[0] & 1) {
+		if (eth->h_proto == bpf_htons(ETH_P_ARP_))
+			return tc_arp(skb, port, ingress);
+		return count(CNT_PASSED_HOST, TC_ACT_OK_);
+	}
+	key.vni = port->vni;
+	__builtin_memcpy(key.mac, eth->h_dest, 6);
+	dst = bpf_map_lookup_elem(&fdb, &key);
+	if (!dst)
+		return count(CNT_PASSED_HOST, TC_ACT_OK_);
+	if (dst->type != FDB_LOCAL)
+		return count(CNT_DROP_REMOTE, TC_ACT_SHOT_);
+	/* Egress of the destination's host end: veth hands it to the container's eth0. */
+	count(CNT_REDIRECTED, 0);
+	return bpf_redirect(dst->ifindex, 0);
+}
+
 /* Runs on every copy a flood sends: a devmap broadcast goes to every port in the map,
  * so the VNI boundary is enforced here, per egress port. */
 SEC("xdp.frags/devmap")

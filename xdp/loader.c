@@ -23,6 +23,7 @@
 #define BPFFS_ROOT "/sys/fs/bpf"
 #define PROG_PIN "foundry_fwd"
 #define EGRESS_PIN "foundry_flood_egress"
+#define TC_PIN "foundry_fwd_tc"
 
 static const char *const counter_names[CNT__MAX] = {
 	[CNT_RX] = "rx",
@@ -116,6 +117,7 @@ static int open_pinned(const char *pin_dir, struct xdp_fwd *fwd, struct fy_error
 		int *fd;
 	} pins[] = {
 		{ PROG_PIN, &fwd->prog_fd },	     { EGRESS_PIN, &fwd->egress_prog_fd },
+		{ TC_PIN, &fwd->tc_prog_fd },
 		{ "fdb", &fwd->fdb_fd },	     { "neigh", &fwd->neigh_fd },
 		{ "ports", &fwd->ports_fd },	     { "tx_ports", &fwd->tx_ports_fd },
 		{ "flood_ports", &fwd->flood_ports_fd }, { "counters", &fwd->counters_fd },
@@ -128,6 +130,7 @@ static int open_pinned(const char *pin_dir, struct xdp_fwd *fwd, struct fy_error
 			return -1;
 	}
 	fwd->prog_id = prog_id_of(fwd->prog_fd);
+	fwd->tc_prog_id = prog_id_of(fwd->tc_prog_fd);
 	return 0;
 }
 
@@ -157,7 +160,10 @@ static int reattach_port(uint32_t ifindex, const struct port_value *port, void *
 
 	if (!if_indextoname(ifindex, name))
 		return 0; /* its veth is gone; poststop will drop the entry */
-	if (xdp_fwd_attach(r->fwd, (int)ifindex, r->err) < 0 || xdp_fwd_port_set(r->fwd, (int)ifindex, port, r->err) < 0)
+	if (port->flags & PORT_F_TC ? xdp_fwd_attach_tc(r->fwd, (int)ifindex, r->err) < 0
+				    : xdp_fwd_attach(r->fwd, (int)ifindex, r->err) < 0)
+		return -1;
+	if (xdp_fwd_port_set(r->fwd, (int)ifindex, port, r->err) < 0)
 		return -1;
 	return 0;
 }
@@ -206,7 +212,8 @@ static int load_build(const char *pin_dir, uint64_t hash, struct xdp_fwd *fwd, s
 				    pin_dir);
 	}
 	if (pin_prog(skel->progs.foundry_fwd, pin_dir, PROG_PIN, err) < 0 ||
-	    pin_prog(skel->progs.foundry_flood_egress, pin_dir, EGRESS_PIN, err) < 0) {
+	    pin_prog(skel->progs.foundry_flood_egress, pin_dir, EGRESS_PIN, err) < 0 ||
+	    pin_prog(skel->progs.foundry_fwd_tc, pin_dir, TC_PIN, err) < 0) {
 		forwarder__destroy(skel);
 		return -1;
 	}
@@ -227,7 +234,7 @@ int xdp_fwd_open(const char *pin_dir, enum xdp_fwd_open_mode mode, struct xdp_fw
 	uint32_t zero = 0;
 
 	memset(fwd, 0, sizeof(*fwd));
-	fwd->prog_fd = fwd->egress_prog_fd = fwd->fdb_fd = fwd->neigh_fd = fwd->ports_fd = fwd->tx_ports_fd =
+	fwd->prog_fd = fwd->egress_prog_fd = fwd->tc_prog_fd = fwd->fdb_fd = fwd->neigh_fd = fwd->ports_fd = fwd->tx_ports_fd =
 		fwd->flood_ports_fd = fwd->counters_fd = fwd->meta_fd = -1;
 	libbpf_set_print(fy_log_debug_enabled() ? libbpf_print : NULL);
 	if (mode == XDP_FWD_PINNED_ONLY) {
@@ -251,7 +258,7 @@ int xdp_fwd_open(const char *pin_dir, enum xdp_fwd_open_mode mode, struct xdp_fw
 
 void xdp_fwd_close(struct xdp_fwd *fwd)
 {
-	int *fds[] = { &fwd->prog_fd,	  &fwd->egress_prog_fd,	  &fwd->fdb_fd,	     &fwd->neigh_fd, &fwd->ports_fd,
+	int *fds[] = { &fwd->prog_fd,	  &fwd->egress_prog_fd,	  &fwd->tc_prog_fd,	  &fwd->fdb_fd,	     &fwd->neigh_fd, &fwd->ports_fd,
 		       &fwd->tx_ports_fd, &fwd->flood_ports_fd, &fwd->counters_fd, &fwd->meta_fd };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
@@ -278,6 +285,31 @@ uint32_t xdp_fwd_attached_id(int ifindex)
 	if (bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) < 0)
 		return 0;
 	return id;
+}
+
+int xdp_fwd_attach_tc(const struct xdp_fwd *fwd, int ifindex, struct fy_error **err)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .prog_fd = fwd->tc_prog_fd,
+		    .flags = BPF_TC_F_REPLACE);
+	int r = bpf_tc_hook_create(&hook);
+
+	if (r < 0 && r != -EEXIST)
+		return fy_error_set(err, -r, "add the clsact qdisc to interface %d", ifindex);
+	r = bpf_tc_attach(&hook, &opts);
+	if (r < 0)
+		return fy_error_set(err, -r, "attach the tc forwarder to interface %d", ifindex);
+	return 0;
+}
+
+uint32_t xdp_fwd_attached_tc_id(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1);
+
+	if (bpf_tc_query(&hook, &opts) < 0)
+		return 0;
+	return opts.prog_id;
 }
 
 int xdp_fwd_port_set(const struct xdp_fwd *fwd, int ifindex, const struct port_value *port, struct fy_error **err)

@@ -17,6 +17,8 @@ struct fy_error;
 struct xdp_fwd {
 	int prog_fd;        /* foundry_fwd */
 	int egress_prog_fd; /* foundry_flood_egress */
+	int tc_prog_fd;     /* foundry_fwd_tc */
+	uint32_t tc_prog_id;
 	uint32_t prog_id;
 	int fdb_fd, neigh_fd, ports_fd, tx_ports_fd, flood_ports_fd, counters_fd, meta_fd;
 };
@@ -34,6 +36,9 @@ void xdp_fwd_close(struct xdp_fwd *fwd);
 int xdp_fwd_attach(const struct xdp_fwd *fwd, int ifindex, struct fy_error **err);
 /* The program id attached to ifindex in native mode, 0 when none. */
 uint32_t xdp_fwd_attached_id(int ifindex);
+/* tc mode: clsact + cls_bpf on ingress (netlink: outlives the hook), and its query. */
+int xdp_fwd_attach_tc(const struct xdp_fwd *fwd, int ifindex, struct fy_error **err);
+uint32_t xdp_fwd_attached_tc_id(int ifindex);
 
 /* The port table entry and both devmap entries for ifindex. */
 int xdp_fwd_port_set(const struct xdp_fwd *fwd, int ifindex, const struct port_value *port, struct fy_error **err);

@@ -141,13 +141,17 @@ static int set_one(struct netconf *conf, const char *key, const char *value, con
 		    !(conf->mac[0] | conf->mac[1] | conf->mac[2] | conf->mac[3] | conf->mac[4] | conf->mac[5]))
 			return bad(err, key, value, "a unicast MAC address as six hex pairs, e.g. 02:fd:0a:58:00:05");
 		conf->has_mac = true;
+	} else if (strcmp(key, "mode") == 0) {
+		if (strcmp(value, "xdp") != 0 && strcmp(value, "tc") != 0)
+			return bad(err, key, value, "xdp (the XDP forwarder) or tc (the same maps on the skb path)");
+		conf->tc = strcmp(value, "tc") == 0;
 	} else if (strcmp(key, "mtu") == 0) {
 		if (fy_parse_long(value, &n) < 0 || n < 68 || n > NETCONF_MAX_MTU)
 			return bad(err, key, value, "an MTU, an integer from 68 to 65535");
 		conf->mtu = (unsigned)n;
 	} else {
 		return fy_error_set(err, EINVAL,
-				    "annotation %s%s: unknown (known: enable, network, subnet, vni, address, mac, mtu)",
+				    "annotation %s%s: unknown (known: enable, network, subnet, vni, address, mac, mtu, mode)",
 				    NETCONF_PREFIX, key);
 	}
 	return 0;

@@ -37,6 +37,7 @@ struct netconf {
 	bool has_mac;
 	uint8_t mac[6];
 	unsigned mtu;
+	bool tc;               /* org.foundry.net.mode=tc: the skb path instead of XDP */
 };
 
 /* Fills conf from the annotations (any order, unknown org.foundry.net.* keys are errors so a

@@ -215,21 +215,23 @@ int cmd_fdb(const struct hook_options *opts, int argc, char **argv)
 
 struct status_ctx {
 	yajl_gen g;
-	uint32_t prog_id;
+	uint32_t prog_id, tc_prog_id;
 };
 
 static int status_port(uint32_t ifindex, const struct port_value *p, void *data)
 {
 	struct status_ctx *s = data;
 	char ifname[IF_NAMESIZE] = "?", ip[16], mac[18];
-	uint32_t attached = xdp_fwd_attached_id((int)ifindex);
+	bool tc = p->flags & PORT_F_TC;
+	uint32_t attached = tc ? xdp_fwd_attached_tc_id((int)ifindex) : xdp_fwd_attached_id((int)ifindex);
+	uint32_t want = tc ? s->tc_prog_id : s->prog_id;
 
 	if_indextoname(ifindex, ifname);
 	ip4_be_format(p->container_ip4, ip);
 	mac_format(p->container_mac, mac);
 	if (!s->g) {
-		printf("  %-16s ifindex %-5u vni %-8u %-15s %s %s\n", ifname, ifindex, p->vni, ip, mac,
-		       attached == s->prog_id ? "attached" : attached ? "OTHER PROGRAM" : "NOT ATTACHED");
+		printf("  %-16s ifindex %-5u vni %-8u %-15s %s %-3s %s\n", ifname, ifindex, p->vni, ip, mac,
+		       tc ? "tc" : "xdp", attached == want ? "attached" : attached ? "OTHER PROGRAM" : "NOT ATTACHED");
 		return 0;
 	}
 	yajl_gen_map_open(s->g);
@@ -238,6 +240,7 @@ static int status_port(uint32_t ifindex, const struct port_value *p, void *data)
 	gen_kv_int(s->g, "vni", p->vni);
 	gen_kv_str(s->g, "address", ip);
 	gen_kv_str(s->g, "mac", mac);
+	gen_kv_str(s->g, "mode", tc ? "tc" : "xdp");
 	gen_kv_int(s->g, "attached_program_id", attached);
 	yajl_gen_map_close(s->g);
 	return 0;
@@ -255,15 +258,18 @@ int cmd_status(const struct hook_options *opts, int argc, char **argv)
 		return fail(&err);
 	}
 	s.prog_id = fwd.prog_id;
+	s.tc_prog_id = fwd.tc_prog_id;
 	if (opts->json) {
 		s.g = yajl_gen_alloc(NULL);
 		yajl_gen_map_open(s.g);
 		gen_kv_int(s.g, "program_id", fwd.prog_id);
+		gen_kv_int(s.g, "tc_program_id", fwd.tc_prog_id);
 		gen_kv_str(s.g, "pin_dir", opts->pin_dir);
 		gen_str(s.g, "ports");
 		yajl_gen_array_open(s.g);
 	} else {
-		printf("program id %u, pinned under %s\nports:\n", fwd.prog_id, opts->pin_dir);
+		printf("program id %u (xdp), %u (tc), pinned under %s\nports:\n", fwd.prog_id, fwd.tc_prog_id,
+		       opts->pin_dir);
 	}
 	xdp_fwd_ports_each(&fwd, status_port, &s);
 	if (s.g) {

@@ -6,8 +6,10 @@
 #   bridge        each namespace on a veth into a Linux bridge (what podman does), MTU 1500
 #   bridge-65000  the same with MTU 65000, to compare like with like
 #   foundry       two namespaces wired by foundry-xdp-hook (XDP forwarder, its default MTU 65000)
-#   foundry-9000  the same with org.foundry.net.mtu=9000
 #   foundry-1500  the same with org.foundry.net.mtu=1500
+#   tc-1500       foundry-xdp-hook with org.foundry.net.mode=tc (the same maps, a tc program
+#                 on the skb path), MTU 1500
+#   tc-65000      the same at MTU 65000
 #
 # For each: iperf3 TCP single stream (Gbit/s), iperf3 UDP with 64-byte payloads (kpps received,
 # loss %), TCP ping-pong round trip (us).  Medians of REPS runs, variants interleaved.  Ratios
@@ -26,7 +28,7 @@ PINGS=${PINGS:-5000}
 PIN=/sys/fs/bpf/foundry-bench-$$
 LEASES=$(mktemp -d /tmp/foundry-bench-leases.XXXXXX)
 TAG=fyb$$
-VARIANTS=(direct bridge bridge-65000 foundry foundry-9000 foundry-1500)
+VARIANTS=(direct bridge bridge-65000 foundry foundry-1500 tc-1500 tc-65000)
 HOLDERS=()
 
 [[ $(id -u) -eq 0 ]] || { echo "run as root" >&2; exit 1; }
@@ -45,7 +47,7 @@ hook() { "$HOOK" --pin-dir "$PIN" --lease-dir "$LEASES" "$@"; }
 
 cleanup() {
 	set +e
-	for v in foundry foundry-9000 foundry-1500; do
+	for v in foundry foundry-1500 tc-1500 tc-65000; do
 		for side in a b; do
 			printf '{"ociVersion":"1.3.0","id":"%s","status":"stopped","bundle":"/"}' "$TAG-$v-$side" |
 				hook poststop 2>/dev/null
@@ -94,17 +96,18 @@ setup_bridge() { # name mtu subnet-octet
 	done
 }
 
-setup_foundry() { # name mtu subnet-octet
-	local v=$1 mtu=$2 o=$3 pid state
+setup_foundry() { # name mtu subnet-octet [mode]
+	local v=$1 mtu=$2 o=$3 mode=${4:-xdp} pid state
 	for s in a b; do
 		ip netns add "$(ns "$v-$s")"
 		nsenter --net="/run/netns/$(ns "$v-$s")" sleep 100000 &
 		pid=$!
 		HOLDERS+=("$pid")
 		state=$(jq -cn --arg id "$TAG-$v-$s" --argjson pid "$pid" --arg n "$TAG-$v" --arg sub "10.198.$o.0/24" \
-			--arg mtu "$mtu" '{ociVersion: "1.3.0", id: $id, status: "creating", pid: $pid, bundle: "/",
+			--arg mtu "$mtu" --arg mode "$mode" '{ociVersion: "1.3.0", id: $id, status: "creating", pid: $pid, bundle: "/",
 			annotations: {"org.foundry.net.network": $n, "org.foundry.net.subnet": $sub,
-				"org.foundry.net.vni": "77", "org.foundry.net.mtu": $mtu}}')
+				"org.foundry.net.vni": "77", "org.foundry.net.mtu": $mtu,
+				"org.foundry.net.mode": $mode}}')
 		# The holder must be in the namespace before the hook looks at /proc/<pid>/ns/net.
 		for _ in $(seq 50); do
 			[[ $(readlink "/proc/$pid/ns/net") == $(readlink "/proc/self/ns/net") ]] || break
@@ -151,8 +154,9 @@ setup_direct
 setup_bridge bridge 1500 2
 setup_bridge bridge-65000 65000 4
 setup_foundry foundry 65000 3
-setup_foundry foundry-9000 9000 6
 setup_foundry foundry-1500 1500 5
+setup_foundry tc-1500 1500 6 tc
+setup_foundry tc-65000 65000 7 tc
 # Neighbours resolved and paths warm before the first measurement.
 for v in "${VARIANTS[@]}"; do
 	if ! in_ns "$v-a" busybox ping -c 2 -W 2 "$(addr_of "$v-b")" >/dev/null; then
