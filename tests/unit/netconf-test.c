@@ -48,6 +48,7 @@ static void test_defaults(void)
 	tap_is_int(c.address, 0, "address allocated by default");
 	tap_ok(!c.has_mac, "MAC derived by default");
 	tap_is_int(c.mtu, NETCONF_DEFAULT_MTU, "default MTU");
+	tap_ok(!c.tc, "XDP mode by default");
 }
 
 static void test_all_fields(void)
@@ -68,6 +69,8 @@ static void test_all_fields(void)
 	mac_format(c.mac, buf);
 	tap_is_str(buf, "02:aa:bb:00:00:01", "MAC (case-insensitive)");
 	tap_is_int(c.mtu, 1500, "MTU");
+	tap_is_int(parse(&c, &msg, 1, "org.foundry.net.mode", "tc"), 0, "mode=tc");
+	tap_ok(c.tc, "tc mode selected");
 }
 
 static void expect_error(const char *key, const char *value, const char *needle)
@@ -103,6 +106,8 @@ static void test_errors(void)
 	expect_error("org.foundry.net.network", "..", "[A-Za-z0-9_.-]");
 	expect_error("org.foundry.net.mtu", "67", "68 to 65535");
 	expect_error("org.foundry.net.vnii", "1", "unknown");
+	expect_error("org.foundry.net.mode", "ebpf", "xdp");
+	expect_error("org.foundry.net.enable", "yes", "true or false");
 }
 
 static void test_helpers(void)
