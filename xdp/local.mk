@@ -21,7 +21,7 @@ BUILT_SOURCES += xdp/forwarder.skel.h
 CLEANFILES += xdp/vmlinux.h xdp/forwarder.bpf.o xdp/forwarder.skel.h
 EXTRA_DIST += xdp/forwarder.bpf.c xdp/README.md \
 	tests/bats/network.bats tests/bats/network-helpers.bash \
-	tests/bench/network-bench.sh tests/bench/network-pingpong.py
+	tests/bench/network-bench.sh tests/bench/network-pingpong.c
 
 # The hook's library part: everything that does work lives in libfoundry.
 libfoundry_a_SOURCES += \

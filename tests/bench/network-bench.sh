@@ -12,7 +12,7 @@
 #   tc-65000      the same at MTU 65000
 #
 # For each: iperf3 TCP single stream (Gbit/s), iperf3 UDP with 64-byte payloads (kpps received,
-# loss %), TCP ping-pong round trip (us).  Medians of REPS runs, variants interleaved.  Ratios
+# loss %), TCP ping-pong round trip (us, tests/bench/network-pingpong.c).  Medians of REPS runs, variants interleaved.  Ratios
 # are against "bridge".  Run as root from the build tree:  tests/bench/network-bench.sh
 #
 # Environment: REPS (3), DUR seconds per iperf3 run (5), FOUNDRY_XDP_HOOK (./foundry-xdp-hook).
@@ -24,18 +24,20 @@ TOP=$(cd "$HERE/../.." && pwd)
 HOOK=${FOUNDRY_XDP_HOOK:-$TOP/foundry-xdp-hook}
 REPS=${REPS:-3}
 DUR=${DUR:-5}
-PINGS=${PINGS:-5000}
+PINGS=${PINGS:-20000}
 PIN=/sys/fs/bpf/foundry-bench-$$
 LEASES=$(mktemp -d /tmp/foundry-bench-leases.XXXXXX)
 TAG=fyb$$
 VARIANTS=(direct bridge bridge-65000 foundry foundry-1500 tc-1500 tc-65000)
 HOLDERS=()
+PINGPONG=$LEASES/network-pingpong
 
 [[ $(id -u) -eq 0 ]] || { echo "run as root" >&2; exit 1; }
-for t in iperf3 jq python3 nsenter; do
+for t in iperf3 jq cc nsenter bc; do
 	command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }
 done
 [[ -x $HOOK ]] || { echo "build foundry-xdp-hook first ($HOOK)" >&2; exit 1; }
+cc -O2 -o "$PINGPONG" "$HERE/network-pingpong.c"
 
 ns() { echo "$TAG-$1"; }
 in_ns() {
@@ -140,9 +142,9 @@ run_udp() { # a b -> "kpps loss%"
 run_lat() { # a b
 	local ip out
 	ip=$(addr_of "$2")
-	in_ns "$2" python3 "$HERE/network-pingpong.py" server 5303 &
+	in_ns "$2" "$PINGPONG" server 5303 &
 	local srv=$!
-	out=$(in_ns "$1" python3 "$HERE/network-pingpong.py" client "$ip" 5303 "$PINGS") || out=0
+	out=$(in_ns "$1" "$PINGPONG" client "$ip" 5303 "$PINGS") || out=0
 	wait "$srv" 2>/dev/null || true
 	echo "$out"
 }
