@@ -120,7 +120,8 @@ teardown() {
 	# bats may stay open in it either, or bats waits for it at the end of the run.
 	unshare --net --fork --kill-child sleep 600 >/dev/null 2>&1 </dev/null &
 	local holder=$!
-	fy_defer kill "$holder"
+	# unshare --fork ignores SIGTERM while it waits for its child.
+	fy_defer kill -9 "$holder"
 	for ((i = 0; i < 50; i++)); do
 		pid=$(pgrep -P "$holder" || true)
 		[[ -n $pid ]] && break
