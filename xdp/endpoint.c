@@ -132,7 +132,8 @@ static int release_lease(const struct ipam_lease *lease, void *data)
 	struct cleanup *c = data;
 
 	if (c->fwd) {
-		struct lease_match m = { .vni = lease->vni, .ip4 = htonl(lease->address),
+		struct lease_match m = { .vni = lease->vni,
+					 .ip4 = htonl(lease->address),
 					 .ifindex = (uint32_t)c->host_ifindex };
 		struct neigh_key nk = { .vni = lease->vni, .ip4 = htonl(lease->address) };
 
@@ -255,7 +256,8 @@ static int host_side(struct wiring *w, struct fy_error **err)
 {
 	int ifindex = w->host_link.ifindex;
 
-	if (nl_link_set_up(&w->host, ifindex, err) < 0 || nl_addr_add(&w->host, ifindex, w->conf->gateway, 32, err) < 0 ||
+	if (nl_link_set_up(&w->host, ifindex, err) < 0 ||
+	    nl_addr_add(&w->host, ifindex, w->conf->gateway, 32, err) < 0 ||
 	    nl_route_add(&w->host, w->info->address, 32, 0, ifindex, w->conf->gateway, err) < 0)
 		return fy_error_wrap(err, "configure the host end \"%s\"", w->info->host_ifname);
 	return 0;
@@ -286,8 +288,9 @@ static int forwarder_side(struct wiring *w, const struct xdp_fwd *fwd, struct fy
 		return -1;
 	test_kill_point("maps");
 	if (w->conf->tc)
-		return xdp_fwd_attached_tc_id((int)ifindex) == fwd->tc_prog_id ? 0
-										: xdp_fwd_attach_tc(fwd, (int)ifindex, err);
+		return xdp_fwd_attached_tc_id((int)ifindex) == fwd->tc_prog_id
+			   ? 0
+			   : xdp_fwd_attach_tc(fwd, (int)ifindex, err);
 	if (xdp_fwd_attached_id((int)ifindex) != fwd->prog_id && xdp_fwd_attach(fwd, (int)ifindex, err) < 0)
 		return -1;
 	return 0;

@@ -50,13 +50,13 @@ struct neigh_value {
 /* ports: ifindex of a host-side veth -> the container behind it. */
 struct port_value {
 	__u32 vni;
-	__u32 gateway_ip4;  /* network byte order; ARP for it is answered with host_mac */
-	__u8 host_mac[6];   /* the host-side veth: frames to it go up the host stack */
+	__u32 gateway_ip4; /* network byte order; ARP for it is answered with host_mac */
+	__u8 host_mac[6];  /* the host-side veth: frames to it go up the host stack */
 	__u8 pad0[2];
 	__u8 container_mac[6]; /* the only source MAC accepted from this port */
 	__u8 pad1[2];
-	__u32 container_ip4;   /* network byte order */
-	__u32 flags;           /* PORT_F_* */
+	__u32 container_ip4; /* network byte order */
+	__u32 flags;         /* PORT_F_* */
 };
 
 /* The port is served by the tc program (foundry_fwd_tc) instead of XDP: same maps, but the
@@ -65,17 +65,17 @@ struct port_value {
 
 /* Per-CPU counters, one array slot each.  Names for them are in fdb_counter_names(). */
 enum fdb_counter {
-	CNT_RX,               /* frames seen on a port */
-	CNT_REDIRECTED,       /* unicast to a LOCAL fdb entry */
-	CNT_FLOODED,          /* broadcast/multicast/unknown unicast flooded within the VNI */
-	CNT_PASSED_HOST,      /* addressed to the gateway: XDP_PASS to the host stack */
-	CNT_ARP_ANSWERED,     /* ARP request answered from neigh (XDP_TX) */
-	CNT_DROP_MALFORMED,   /* truncated Ethernet/ARP header */
-	CNT_DROP_NO_PORT,     /* arrived on an interface not in the port table */
-	CNT_DROP_SPOOFED,     /* source MAC is not the port's container MAC */
-	CNT_DROP_REMOTE,      /* REMOTE fdb entry: no VXLAN encapsulation yet */
-	CNT_DROP_OTHER_VNI,   /* flood copy suppressed on a port of another VNI */
-	CNT_DROP_REDIRECT,    /* bpf_redirect_map() refused the frame */
+	CNT_RX,             /* frames seen on a port */
+	CNT_REDIRECTED,     /* unicast to a LOCAL fdb entry */
+	CNT_FLOODED,        /* broadcast/multicast/unknown unicast flooded within the VNI */
+	CNT_PASSED_HOST,    /* addressed to the gateway: XDP_PASS to the host stack */
+	CNT_ARP_ANSWERED,   /* ARP request answered from neigh (XDP_TX) */
+	CNT_DROP_MALFORMED, /* truncated Ethernet/ARP header */
+	CNT_DROP_NO_PORT,   /* arrived on an interface not in the port table */
+	CNT_DROP_SPOOFED,   /* source MAC is not the port's container MAC */
+	CNT_DROP_REMOTE,    /* REMOTE fdb entry: no VXLAN encapsulation yet */
+	CNT_DROP_OTHER_VNI, /* flood copy suppressed on a port of another VNI */
+	CNT_DROP_REDIRECT,  /* bpf_redirect_map() refused the frame */
 	CNT__MAX,
 };
 

@@ -142,8 +142,7 @@ static __always_inline int arp_reply(struct ethhdr *eth, struct arp_eth_ipv4 *ar
 	return count(CNT_ARP_ANSWERED, XDP_REDIRECT);
 }
 
-static __always_inline int handle_arp(struct ethhdr *eth, void *data_end, const struct port_value *port,
-				      __u32 ingress)
+static __always_inline int handle_arp(struct ethhdr *eth, void *data_end, const struct port_value *port, __u32 ingress)
 {
 	struct arp_eth_ipv4 *arp = (void *)(eth + 1);
 	struct neigh_key nk = { .vni = port->vni };

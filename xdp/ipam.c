@@ -154,8 +154,9 @@ static int lease_pick(const char *dir, const struct netconf *conf, const char *i
 			return -1;
 		ipv4_format(conf->address, ip);
 		if (r > 0)
-			return fy_error_set(err, EADDRINUSE, "address %s in network \"%s\" is leased to container \"%s\"",
-					    ip, conf->network, holder);
+			return fy_error_set(err, EADDRINUSE,
+					    "address %s in network \"%s\" is leased to container \"%s\"", ip,
+					    conf->network, holder);
 		*addr = conf->address;
 		return 0;
 	}
@@ -173,8 +174,7 @@ static int lease_pick(const char *dir, const struct netconf *conf, const char *i
 	return fy_error_set(err, ENOSPC, "network \"%s\": every address of its subnet is leased", conf->network);
 }
 
-int ipam_lease_take(const char *root, const struct netconf *conf, const char *id, uint32_t *addr,
-		    struct fy_error **err)
+int ipam_lease_take(const char *root, const struct netconf *conf, const char *id, uint32_t *addr, struct fy_error **err)
 {
 	_cleanup_free_ char *dir = NULL;
 	_cleanup_close_ int lock = network_lock(root, conf->network, true, &dir, err);
@@ -218,8 +218,8 @@ static bool is_network_dir(const char *root, const struct dirent *de)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int ipam_leases_of(const char *root, const char *id, int (*fn)(const struct ipam_lease *lease, void *data),
-		   void *data, struct fy_error **err)
+int ipam_leases_of(const char *root, const char *id, int (*fn)(const struct ipam_lease *lease, void *data), void *data,
+		   struct fy_error **err)
 {
 	_cleanup_closedir_ DIR *d = opendir(root);
 	struct dirent *de;

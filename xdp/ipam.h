@@ -28,8 +28,8 @@ struct ipam_lease {
 
 /* Calls fn for every lease id holds, in any network under root (poststop may not know the
  * network: the annotations of a crashed create are not trusted to still be there). */
-int ipam_leases_of(const char *root, const char *id, int (*fn)(const struct ipam_lease *lease, void *data),
-		   void *data, struct fy_error **err);
+int ipam_leases_of(const char *root, const char *id, int (*fn)(const struct ipam_lease *lease, void *data), void *data,
+		   struct fy_error **err);
 
 /* Removes id's lease in network (all of them when network is NULL); no lease is not an error. */
 int ipam_lease_release(const char *root, const char *network, const char *id, struct fy_error **err);

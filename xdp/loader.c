@@ -116,12 +116,11 @@ static int open_pinned(const char *pin_dir, struct xdp_fwd *fwd, struct fy_error
 		const char *name;
 		int *fd;
 	} pins[] = {
-		{ PROG_PIN, &fwd->prog_fd },	     { EGRESS_PIN, &fwd->egress_prog_fd },
-		{ TC_PIN, &fwd->tc_prog_fd },
-		{ "fdb", &fwd->fdb_fd },	     { "neigh", &fwd->neigh_fd },
-		{ "ports", &fwd->ports_fd },	     { "tx_ports", &fwd->tx_ports_fd },
-		{ "flood_ports", &fwd->flood_ports_fd }, { "counters", &fwd->counters_fd },
-		{ "meta", &fwd->meta_fd },
+		{ PROG_PIN, &fwd->prog_fd },       { EGRESS_PIN, &fwd->egress_prog_fd },
+		{ TC_PIN, &fwd->tc_prog_fd },      { "fdb", &fwd->fdb_fd },
+		{ "neigh", &fwd->neigh_fd },       { "ports", &fwd->ports_fd },
+		{ "tx_ports", &fwd->tx_ports_fd }, { "flood_ports", &fwd->flood_ports_fd },
+		{ "counters", &fwd->counters_fd }, { "meta", &fwd->meta_fd },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(pins); i++) {
@@ -175,7 +174,8 @@ static void adopt_pinned_devmap_flags(struct bpf_object *obj, const char *pin_di
 {
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map(map, obj)
+	{
 		_cleanup_free_ char *path = xasprintf("%s/%s", pin_dir, bpf_map__name(map));
 		struct bpf_map_info info = { 0 };
 		uint32_t len = sizeof(info);
@@ -234,8 +234,8 @@ int xdp_fwd_open(const char *pin_dir, enum xdp_fwd_open_mode mode, struct xdp_fw
 	uint32_t zero = 0;
 
 	memset(fwd, 0, sizeof(*fwd));
-	fwd->prog_fd = fwd->egress_prog_fd = fwd->tc_prog_fd = fwd->fdb_fd = fwd->neigh_fd = fwd->ports_fd = fwd->tx_ports_fd =
-		fwd->flood_ports_fd = fwd->counters_fd = fwd->meta_fd = -1;
+	fwd->prog_fd = fwd->egress_prog_fd = fwd->tc_prog_fd = fwd->fdb_fd = fwd->neigh_fd = fwd->ports_fd =
+	    fwd->tx_ports_fd = fwd->flood_ports_fd = fwd->counters_fd = fwd->meta_fd = -1;
 	libbpf_set_print(fy_log_debug_enabled() ? libbpf_print : NULL);
 	if (mode == XDP_FWD_PINNED_ONLY) {
 		if (open_pinned(pin_dir, fwd, err) < 0)
@@ -247,8 +247,8 @@ int xdp_fwd_open(const char *pin_dir, enum xdp_fwd_open_mode mode, struct xdp_fw
 	if (mode == XDP_FWD_LOAD) {
 		struct fy_error *probe = NULL;
 
-		if (open_pinned(pin_dir, fwd, &probe) == 0 &&
-		    bpf_map_lookup_elem(fwd->meta_fd, &zero, &meta) == 0 && meta.build_hash == hash)
+		if (open_pinned(pin_dir, fwd, &probe) == 0 && bpf_map_lookup_elem(fwd->meta_fd, &zero, &meta) == 0 &&
+		    meta.build_hash == hash)
 			return 0;
 		fy_error_free(&probe);
 		xdp_fwd_close(fwd);
@@ -258,8 +258,8 @@ int xdp_fwd_open(const char *pin_dir, enum xdp_fwd_open_mode mode, struct xdp_fw
 
 void xdp_fwd_close(struct xdp_fwd *fwd)
 {
-	int *fds[] = { &fwd->prog_fd,	  &fwd->egress_prog_fd,	  &fwd->tc_prog_fd,	  &fwd->fdb_fd,	     &fwd->neigh_fd, &fwd->ports_fd,
-		       &fwd->tx_ports_fd, &fwd->flood_ports_fd, &fwd->counters_fd, &fwd->meta_fd };
+	int *fds[] = { &fwd->prog_fd,  &fwd->egress_prog_fd, &fwd->tc_prog_fd,     &fwd->fdb_fd,      &fwd->neigh_fd,
+		       &fwd->ports_fd, &fwd->tx_ports_fd,    &fwd->flood_ports_fd, &fwd->counters_fd, &fwd->meta_fd };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)

@@ -100,8 +100,8 @@ bool netconf_network_name_valid(const char *name)
 	if (len == 0 || len > 64 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return false;
 	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '_' || *p == '.' || *p == '-'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '.' || *p == '-'))
 			return false;
 	return true;
 }
@@ -126,7 +126,8 @@ static int set_one(struct netconf *conf, const char *key, const char *value, con
 		snprintf(conf->network, sizeof(conf->network), "%s", value);
 	} else if (strcmp(key, "subnet") == 0) {
 		if (ipv4_subnet_parse(value, &conf->subnet) < 0)
-			return bad(err, key, value, "an IPv4 network in CIDR form with a prefix of 8-30, e.g. 10.88.0.0/16");
+			return bad(err, key, value,
+				   "an IPv4 network in CIDR form with a prefix of 8-30, e.g. 10.88.0.0/16");
 		*subnet_s = value;
 	} else if (strcmp(key, "vni") == 0) {
 		if (fy_parse_long(value, &n) < 0 || n < 1 || n > (long)NETCONF_VNI_MAX)
@@ -150,9 +151,10 @@ static int set_one(struct netconf *conf, const char *key, const char *value, con
 			return bad(err, key, value, "an MTU, an integer from 68 to 65535");
 		conf->mtu = (unsigned)n;
 	} else {
-		return fy_error_set(err, EINVAL,
-				    "annotation %s%s: unknown (known: enable, network, subnet, vni, address, mac, mtu, mode)",
-				    NETCONF_PREFIX, key);
+		return fy_error_set(
+		    err, EINVAL,
+		    "annotation %s%s: unknown (known: enable, network, subnet, vni, address, mac, mtu, mode)",
+		    NETCONF_PREFIX, key);
 	}
 	return 0;
 }
@@ -176,9 +178,9 @@ int netconf_from_annotations(const struct spec_kv *kv, size_t n, struct netconf 
 			return -1;
 	}
 	conf->gateway = conf->subnet.network + 1;
-	if (address_s && (!ipv4_subnet_contains(&conf->subnet, conf->address) || conf->address == conf->gateway ||
-			  conf->address == conf->subnet.network ||
-			  conf->address == ipv4_subnet_broadcast(&conf->subnet))) {
+	if (address_s &&
+	    (!ipv4_subnet_contains(&conf->subnet, conf->address) || conf->address == conf->gateway ||
+	     conf->address == conf->subnet.network || conf->address == ipv4_subnet_broadcast(&conf->subnet))) {
 		ipv4_format(conf->gateway, buf);
 		return fy_error_set(err, EINVAL,
 				    "annotation %saddress=\"%s\": expected a host address inside the subnet %s, "

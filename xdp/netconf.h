@@ -29,15 +29,15 @@ struct ipv4_subnet {
 };
 
 struct netconf {
-	char network[65];      /* [A-Za-z0-9_.-]{1,64} */
+	char network[65]; /* [A-Za-z0-9_.-]{1,64} */
 	struct ipv4_subnet subnet;
-	uint32_t gateway;      /* host byte order: the subnet's first address */
-	uint32_t vni;          /* 1..16777215 (24 bits, as VXLAN) */
-	uint32_t address;      /* host byte order; 0 = allocate */
+	uint32_t gateway; /* host byte order: the subnet's first address */
+	uint32_t vni;     /* 1..16777215 (24 bits, as VXLAN) */
+	uint32_t address; /* host byte order; 0 = allocate */
 	bool has_mac;
 	uint8_t mac[6];
 	unsigned mtu;
-	bool tc;               /* org.foundry.net.mode=tc: the skb path instead of XDP */
+	bool tc; /* org.foundry.net.mode=tc: the skb path instead of XDP */
 };
 
 /* Fills conf from the annotations (any order, unknown org.foundry.net.* keys are errors so a

@@ -96,7 +96,6 @@ static int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 	return r < 0 ? -errno : 0;
 }
 
-
 static int link_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct nl_link *link = data;
@@ -110,9 +109,7 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
 			link->peer_ifindex = (int)mnl_attr_get_u32(attr);
 		break;
-	case IFLA_LINK_NETNSID:
-		link->peer_in_other_netns = true;
-		break;
+	case IFLA_LINK_NETNSID: link->peer_in_other_netns = true; break;
 	case IFLA_ADDRESS:
 		if (mnl_attr_get_payload_len(attr) == 6)
 			memcpy(link->mac, mnl_attr_get_payload(attr), 6);
@@ -294,7 +291,9 @@ int nl_ethtool_set(struct nl_sock *s, const char *ifname, uint32_t cmd, bool on,
 	ifr.ifr_data = (void *)&ev;
 	if (ioctl(s->ioctl_fd, SIOCETHTOOL, &ifr) < 0)
 		return fy_error_sys(err, "ethtool: set %s %s on \"%s\"",
-				    cmd == ETHTOOL_SGRO ? "gro" : cmd == ETHTOOL_STXCSUM ? "tx-checksumming" : "feature",
+				    cmd == ETHTOOL_SGRO      ? "gro"
+				    : cmd == ETHTOOL_STXCSUM ? "tx-checksumming"
+							     : "feature",
 				    on ? "on" : "off", ifname);
 	return 0;
 }

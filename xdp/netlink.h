@@ -20,7 +20,7 @@ struct nl_sock {
 
 struct nl_link {
 	int ifindex;
-	int peer_ifindex; /* IFLA_LINK: a veth's peer (in its own netns) */
+	int peer_ifindex;         /* IFLA_LINK: a veth's peer (in its own netns) */
 	bool peer_in_other_netns; /* IFLA_LINK_NETNSID present */
 	unsigned mtu;
 	uint8_t mac[6];

@@ -114,8 +114,10 @@ struct fdb_args {
 static int fdb_args_parse(int argc, char **argv, struct fdb_args *a, struct fdb_key *key, struct fy_error **err)
 {
 	static const struct option longopts[] = {
-		{ "vni", required_argument, NULL, 'v' },    { "mac", required_argument, NULL, 'm' },
-		{ "dev", required_argument, NULL, 'd' },    { "remote", required_argument, NULL, 'r' },
+		{ "vni", required_argument, NULL, 'v' },
+		{ "mac", required_argument, NULL, 'm' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "remote", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *vni = NULL;
@@ -124,26 +126,18 @@ static int fdb_args_parse(int argc, char **argv, struct fdb_args *a, struct fdb_
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'v':
-			vni = optarg;
-			break;
-		case 'm':
-			a->mac = optarg;
-			break;
-		case 'd':
-			a->dev = optarg;
-			break;
-		case 'r':
-			a->remote = optarg;
-			break;
-		default:
-			return fy_error_set(err, EINVAL, "fdb: unknown option");
+		case 'v': vni = optarg; break;
+		case 'm': a->mac = optarg; break;
+		case 'd': a->dev = optarg; break;
+		case 'r': a->remote = optarg; break;
+		default: return fy_error_set(err, EINVAL, "fdb: unknown option");
 		}
 	}
 	if (!vni || fy_parse_long(vni, &a->vni) < 0 || a->vni < 1 || a->vni > (long)NETCONF_VNI_MAX)
 		return fy_error_set(err, EINVAL, "fdb: --vni: expected an integer from 1 to 16777215");
 	if (!a->mac || mac_parse(a->mac, key->mac) < 0)
-		return fy_error_set(err, EINVAL, "fdb: --mac: expected a MAC address as six hex pairs, e.g. 02:fd:0a:58:00:05");
+		return fy_error_set(err, EINVAL,
+				    "fdb: --mac: expected a MAC address as six hex pairs, e.g. 02:fd:0a:58:00:05");
 	key->vni = (uint32_t)a->vni;
 	return 0;
 }
@@ -158,7 +152,8 @@ static int fdb_add(const struct xdp_fwd *fwd, int argc, char **argv, struct fy_e
 	if (fdb_args_parse(argc, argv, &a, &key, err) < 0)
 		return -1;
 	if (!!a.dev == !!a.remote)
-		return fy_error_set(err, EINVAL, "fdb add: give exactly one of --dev IFNAME (local) or --remote IPV4 (a VTEP)");
+		return fy_error_set(err, EINVAL,
+				    "fdb add: give exactly one of --dev IFNAME (local) or --remote IPV4 (a VTEP)");
 	if (a.dev) {
 		value.type = FDB_LOCAL;
 		value.ifindex = if_nametoindex(a.dev);
@@ -166,7 +161,8 @@ static int fdb_add(const struct xdp_fwd *fwd, int argc, char **argv, struct fy_e
 			return fy_error_sys(err, "fdb add: --dev \"%s\"", a.dev);
 	} else {
 		if (ipv4_parse(a.remote, &ip) < 0)
-			return fy_error_set(err, EINVAL, "fdb add: --remote \"%s\": expected an IPv4 address", a.remote);
+			return fy_error_set(err, EINVAL, "fdb add: --remote \"%s\": expected an IPv4 address",
+					    a.remote);
 		value.type = FDB_REMOTE;
 		value.remote_ip4 = htonl(ip);
 	}
@@ -231,7 +227,10 @@ static int status_port(uint32_t ifindex, const struct port_value *p, void *data)
 	mac_format(p->container_mac, mac);
 	if (!s->g) {
 		printf("  %-16s ifindex %-5u vni %-8u %-15s %s %-3s %s\n", ifname, ifindex, p->vni, ip, mac,
-		       tc ? "tc" : "xdp", attached == want ? "attached" : attached ? "OTHER PROGRAM" : "NOT ATTACHED");
+		       tc ? "tc" : "xdp",
+		       attached == want ? "attached"
+		       : attached       ? "OTHER PROGRAM"
+					: "NOT ATTACHED");
 		return 0;
 	}
 	yajl_gen_map_open(s->g);

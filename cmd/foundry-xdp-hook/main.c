@@ -55,8 +55,9 @@ static int hook_create(const struct hook_options *opts)
 	}
 	r = netconf_from_annotations(st->annotations, st->n_annotations, &conf, &err);
 	if (r == 0 && st->pid <= 0)
-		r = fy_error_set(&err, EINVAL, "state on stdin: .pid: expected the container's pid (createRuntime runs "
-					       "after the namespaces are made)");
+		r = fy_error_set(&err, EINVAL,
+				 "state on stdin: .pid: expected the container's pid (createRuntime runs "
+				 "after the namespaces are made)");
 	if (r == 0)
 		r = endpoint_create(&paths, st->id, st->pid, &conf, &info, &err);
 	if (r < 0) {
@@ -95,31 +96,33 @@ static int hook_destroy(const struct hook_options *opts)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: foundry-xdp-hook [options] <verb> [args]\n\n"
-		"OCI hook stages (the container state JSON on stdin):\n"
-		"  createRuntime          give the container eth0, an address and a port on the forwarder\n"
-		"  poststop               undo all of it\n\n"
-		"Admin verbs:\n"
-		"  fdb list               list forwarding entries\n"
-		"  fdb add --vni N --mac MAC (--dev IFNAME | --remote IPV4)\n"
-		"  fdb del --vni N --mac MAC\n"
-		"  status                 program, attached interfaces and counters\n"
-		"  reload                 load this build's program, keeping the pinned maps\n\n"
-		"Options:\n"
-		"  --lease-dir DIR        lease root (default " IPAM_DEFAULT_ROOT ")\n"
-		"  --pin-dir DIR          bpffs pin directory (default " XDP_FWD_DEFAULT_PIN_DIR ")\n"
-		"  --json                 print admin output as JSON\n"
-		"  --debug                log debug messages\n"
-		"  -h, --help             print this help\n");
+	fprintf(out, "Usage: foundry-xdp-hook [options] <verb> [args]\n\n"
+		     "OCI hook stages (the container state JSON on stdin):\n"
+		     "  createRuntime          give the container eth0, an address and a port on the forwarder\n"
+		     "  poststop               undo all of it\n\n"
+		     "Admin verbs:\n"
+		     "  fdb list               list forwarding entries\n"
+		     "  fdb add --vni N --mac MAC (--dev IFNAME | --remote IPV4)\n"
+		     "  fdb del --vni N --mac MAC\n"
+		     "  status                 program, attached interfaces and counters\n"
+		     "  reload                 load this build's program, keeping the pinned maps\n\n"
+		     "Options:\n"
+		     "  --lease-dir DIR        lease root (default " IPAM_DEFAULT_ROOT ")\n"
+		     "  --pin-dir DIR          bpffs pin directory (default " XDP_FWD_DEFAULT_PIN_DIR ")\n"
+		     "  --json                 print admin output as JSON\n"
+		     "  --debug                log debug messages\n"
+		     "  -h, --help             print this help\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "lease-dir", required_argument, NULL, 'l' }, { "pin-dir", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },	       { "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },	       { NULL, 0, NULL, 0 },
+		{ "lease-dir", required_argument, NULL, 'l' },
+		{ "pin-dir", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct hook_options opts = { IPAM_DEFAULT_ROOT, XDP_FWD_DEFAULT_PIN_DIR, false };
 	bool debug = false;
@@ -129,24 +132,12 @@ int main(int argc, char **argv)
 	fy_log_set_program("foundry-xdp-hook");
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l':
-			opts.lease_root = optarg;
-			break;
-		case 'p':
-			opts.pin_dir = optarg;
-			break;
-		case 'j':
-			opts.json = true;
-			break;
-		case 'd':
-			debug = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return FY_EXIT_OK;
-		default:
-			usage(stderr);
-			return FY_EXIT_ERROR;
+		case 'l': opts.lease_root = optarg; break;
+		case 'p': opts.pin_dir = optarg; break;
+		case 'j': opts.json = true; break;
+		case 'd': debug = true; break;
+		case 'h': usage(stdout); return FY_EXIT_OK;
+		default: usage(stderr); return FY_EXIT_ERROR;
 		}
 	}
 	fy_log_set_fd(-1, FY_LOG_TEXT, debug);
