@@ -15,6 +15,7 @@ top=$PWD
 # Debian packages: building, the test suites, and the side-by-side benchmarks.
 build_packages=(gcc make autoconf automake pkg-config libyajl-dev libseccomp-dev libcap-dev
 	libbpf-dev libmnl-dev clang llvm bpftool linux-libc-dev)
+check_packages=(clang-format)
 run_packages=(busybox-static jq iproute2 ethtool procps util-linux)
 test_packages=(bats iperf3 runc crun qemu-system-x86 cpio gzip xz-utils time)
 
@@ -63,9 +64,15 @@ demo() {
 }
 
 check() {
-	install_missing "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"
+	install_missing "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}" "${check_packages[@]}"
 	build
 	local failed=()
+
+	echo "== format (make format-check)"
+	make format-check >/dev/null 2>&1 && echo "format: all files formatted" || {
+		failed+=(format)
+		make format-check 2>&1 | grep 'error:' | head -20
+	}
 
 	echo "== unit tests (make check)"
 	make -j2 check || { failed+=(unit); cat tests/unit/*.log 2>/dev/null | grep -E '^not ok' || true; }
