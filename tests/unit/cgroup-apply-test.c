@@ -71,12 +71,15 @@ static void new_root(void)
 	/* The layout probe caches per root: each test gets a new root, probed after its files exist. */
 }
 
-static void test_v2(void)
+/* The files the fake v2 leaf holds before create (the kernel would make them). */
+static const char *const v2_leaf_files[] = { "memory.max", "memory.swap.max", "cpu.max", "pids.max", "cgroup.procs" };
+
+static struct fy_cgroup *test_v2_create(void)
 {
-	struct spec_memory mem = { .has_limit = true, .limit = 1 << 20, .has_swap = true, .swap = 2 << 20 };
-	struct spec_cpu cpu = { .has_quota = true, .quota = 20000, .has_period = true, .period = 100000 };
-	struct spec_pids pids = { .has_limit = true, .limit = 16 };
-	struct spec_resources res = { .memory = &mem, .cpu = &cpu, .pids = &pids };
+	static struct spec_memory mem = { .has_limit = true, .limit = 1 << 20, .has_swap = true, .swap = 2 << 20 };
+	static struct spec_cpu cpu = { .has_quota = true, .quota = 20000, .has_period = true, .period = 100000 };
+	static struct spec_pids pids = { .has_limit = true, .limit = 16 };
+	static struct spec_resources res = { .memory = &mem, .cpu = &cpu, .pids = &pids };
 	struct cgroup_config cfg = { .id = "web", .resources = &res };
 	struct fy_error *err = NULL;
 
@@ -86,9 +89,8 @@ static void test_v2(void)
 	put("cgroup.subtree_control", "");
 	put("foundry/cgroup.controllers", "cpuset cpu io memory pids\n");
 	put("foundry/cgroup.subtree_control", "");
-	static const char *const leaf[] = { "memory.max", "memory.swap.max", "cpu.max", "pids.max", "cgroup.procs" };
-	for (size_t i = 0; i < ARRAY_SIZE(leaf); i++) {
-		_cleanup_free_ char *rel = xasprintf("foundry/web/%s", leaf[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(v2_leaf_files); i++) {
+		_cleanup_free_ char *rel = xasprintf("foundry/web/%s", v2_leaf_files[i]);
 		put(rel, "");
 	}
 	tap_is_int(cgroup_detect_layout(root), CGROUP_LAYOUT_V2, "v2: detected from <root>/cgroup.controllers");
@@ -97,7 +99,7 @@ static void test_v2(void)
 	tap_ok(cg != NULL, "v2: create %s", err ? err->msg : "");
 	fy_error_free(&err);
 	if (cg == NULL)
-		return;
+		return NULL;
 	tap_is_str(cgroup_path(cg), "/foundry/web", "v2: default path");
 	tap_is_str(cgroup_manager_name(cg), "cgroupfs", "v2: manager recorded");
 	is_file("cgroup.subtree_control", "+cpuset +cpu +io +memory +pids", "v2: controllers enabled in the root");
@@ -107,7 +109,12 @@ static void test_v2(void)
 	is_file("foundry/web/cpu.max", "20000 100000", "v2: cpu.max");
 	is_file("foundry/web/pids.max", "16", "v2: pids.max");
 	tap_ok(cgroup_clone_fd(cg) >= 0, "v2: a clone fd for CLONE_INTO_CGROUP");
+	return cg;
+}
 
+static void test_v2_update(struct fy_cgroup *cg)
+{
+	struct fy_error *err = NULL;
 	struct spec_pids newpids = { .has_limit = true, .limit = 64 };
 	struct spec_resources upd = { .pids = &newpids };
 	tap_ok(cgroup_update(cg, &upd, &err) == 0, "v2: update");
@@ -131,6 +138,11 @@ static void test_v2(void)
 	tap_ok(r < 0 && strstr(err->msg, "hugetlb controller is not available"),
 	       "v2: a controller the host lacks is named (%s)", err ? err->msg : "");
 	fy_error_free(&err);
+}
+
+static void test_v2_pids_and_stats(struct fy_cgroup *cg)
+{
+	struct fy_error *err = NULL;
 
 	put("foundry/web/cgroup.procs", "42\n7\n");
 	put("foundry/web/sub/cgroup.procs", "9\n42\n");
@@ -152,18 +164,22 @@ static void test_v2(void)
 		   strstr(json, "\"op\":\"Write\",\"value\":200"),
 	       "v2: stats in runc's shape: %s", json ? json : err->msg);
 	free(json);
-	cgroup_free(cg);
+}
+
+static void test_v2_load_and_destroy(void)
+{
+	struct fy_error *err = NULL;
 
 	/* A later command rebuilds the handle from state.json's manager and path. */
-	cg = cgroup_load(root, "cgroupfs", "/foundry/web", &err);
+	struct fy_cgroup *cg = cgroup_load(root, "cgroupfs", "/foundry/web", &err);
 	tap_ok(cg != NULL && strcmp(cgroup_path(cg), "/foundry/web") == 0, "v2: load from the recorded path");
 	tap_ok(cgroup_load(root, "cgroupfs", "/foundry/../..", &err) == NULL, "v2: load refuses a path with ..");
 	fy_error_free(&err);
 	/* Destroy: the fake leaf holds regular files the kernel would not have. */
 	_cleanup_free_ char *sub = xasprintf("%s/foundry/web/sub", root);
 	rm_rf(sub);
-	for (size_t i = 0; i < ARRAY_SIZE(leaf); i++) {
-		_cleanup_free_ char *path = xasprintf("%s/foundry/web/%s", root, leaf[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(v2_leaf_files); i++) {
+		_cleanup_free_ char *path = xasprintf("%s/foundry/web/%s", root, v2_leaf_files[i]);
 		unlink(path);
 	}
 	static const char *const extra[] = { "memory.current", "cpu.stat", "pids.current", "io.stat" };
@@ -175,6 +191,17 @@ static void test_v2(void)
 	tap_ok(cgroup_destroy(cg, &err) == 0, "v2: destroying again is not an error");
 	fy_error_free(&err);
 	cgroup_free(cg);
+}
+
+static void test_v2(void)
+{
+	struct fy_cgroup *cg = test_v2_create();
+	if (cg == NULL)
+		return;
+	test_v2_update(cg);
+	test_v2_pids_and_stats(cg);
+	cgroup_free(cg);
+	test_v2_load_and_destroy();
 }
 
 static void test_v2_errors(void)
