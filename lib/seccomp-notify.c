@@ -14,6 +14,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "lib/error.h"
+#include "lib/sys.h"
 #include "lib/util.h"
 
 static void gen_string(yajl_gen g, const char *s)
@@ -87,29 +88,8 @@ static int connect_unix(const char *path, struct fy_error **err)
 
 static int send_with_fd(int sock, const char *data, size_t len, int fd, struct fy_error **err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof control.buf,
-	};
-	struct cmsghdr *cmsg;
-	ssize_t sent;
+	ssize_t sent = fy_send_with_fd(sock, data, len, fd);
 
-	memset(&control, 0, sizeof control);
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
-	do
-		sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (sent < 0 && errno == EINTR);
 	if (sent < 0)
 		return fy_error_sys(err, "send the seccomp fd");
 	/* The spec allows more sendmsg calls as long as the fds went with the first one. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "lib/sys.h"
 #include "lib/util.h"
 
 /* On the wire: a fixed header followed by the text, in one SEQPACKET datagram. */
@@ -135,23 +136,7 @@ int sync_expect_fd(int fd, enum sync_type want, int *passfd, struct fy_error **e
 int sync_send_fd(int fd, enum sync_type type, int passfd)
 {
 	struct sync_wire w = { .type = type };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { .iov_base = &w, .iov_len = offsetof(struct sync_wire, text) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
-	};
-	memset(&control, 0, sizeof control);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &passfd, sizeof passfd);
-	ssize_t n;
-	do {
-		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	return n == (ssize_t)iov.iov_len ? 0 : -1;
+	size_t size = offsetof(struct sync_wire, text);
+
+	return fy_send_with_fd(fd, &w, size, passfd) == (ssize_t)size ? 0 : -1;
 }

@@ -40,6 +40,10 @@ int fy_pidfd_send_signal(int pidfd, int sig);
 int fy_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
 void fy_sys_force_fallback(bool force);
 
+/* One sendmsg of data with fd attached (SCM_RIGHTS), retried on EINTR, never raising
+ * SIGPIPE.  Returns the bytes sent or -1 with errno. */
+ssize_t fy_send_with_fd(int sock, const void *data, size_t len, int fd);
+
 /* Reads the state letter and start time (fields 3 and 22 of /proc/<pid>/stat).  Pid plus
  * start time names one process even after the pid is reused. */
 int fy_process_stat(pid_t pid, char *state, unsigned long long *start_time);

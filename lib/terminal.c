@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "lib/sys.h"
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
@@ -168,24 +169,7 @@ int terminal_send_to_console_socket(const char *path, int master, struct fy_erro
 		return fy_error_sys(err, "--console-socket: connect to \"%s\"", path);
 	pty_name(master, name, sizeof name);
 
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { .iov_base = name, .iov_len = strlen(name) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf
-	};
-	memset(&control, 0, sizeof control);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof master);
-	ssize_t n;
-	do {
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
+	ssize_t n = fy_send_with_fd(sock, name, strlen(name), master);
 	if (n < 0)
 		return fy_error_sys(err, "--console-socket: send the pty to \"%s\"", path);
 	return 0;
