@@ -5,3 +5,4 @@ foundry_SOURCES = \
 	cmd/foundry/create.c cmd/foundry/lifecycle.c cmd/foundry/list.c cmd/foundry/exec.c \
 	cmd/foundry/pause.c cmd/foundry/resume.c cmd/foundry/update.c cmd/foundry/events.c cmd/foundry/ps.c
 foundry_LDADD = $(FY_LIBS)
+dist_man_MANS += man/foundry.1
