@@ -113,15 +113,69 @@ static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 	       ((const __u16 *)a)[2] == ((const __u16 *)b)[2];
 }
 
-static __always_inline int flood(void)
+/* ---- the forwarding decision, shared by the XDP and the tc entry points ------------- */
+
+enum fwd_verdict {
+	FWD_MALFORMED, /* shorter than an Ethernet header */
+	FWD_NO_PORT,   /* arrived on an interface that is not a port */
+	FWD_SPOOFED,   /* source MAC is not the port's container */
+	FWD_HOST,      /* addressed to the host end: up the host stack */
+	FWD_ARP,       /* a broadcast ARP frame: maybe answered from neigh */
+	FWD_FLOOD,     /* other broadcast or multicast */
+	FWD_UNKNOWN,   /* unicast to a MAC the fdb does not know */
+	FWD_REMOTE,    /* REMOTE fdb entry: no VXLAN encapsulation yet */
+	FWD_LOCAL,     /* a container on this host: *out_ifindex */
+};
+
+static __always_inline enum fwd_verdict fwd_classify(struct ethhdr *eth, void *data_end, __u32 ingress,
+						     struct port_value **port_out, __u32 *out_ifindex)
 {
-	if (bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) != XDP_REDIRECT)
-		return count(CNT_DROP_REDIRECT, XDP_DROP);
-	return count(CNT_FLOODED, XDP_REDIRECT);
+	struct fdb_key key = {};
+	struct port_value *port;
+	struct fdb_value *dst;
+
+	if ((void *)(eth + 1) > data_end)
+		return FWD_MALFORMED;
+	port = bpf_map_lookup_elem(&ports, &ingress);
+	if (!port)
+		return FWD_NO_PORT;
+	*port_out = port;
+	if (!mac_eq(eth->h_source, port->container_mac))
+		return FWD_SPOOFED;
+	if (mac_eq(eth->h_dest, port->host_mac))
+		return FWD_HOST;
+	if (eth->h_dest[0] & 1)
+		return eth->h_proto == bpf_htons(ETH_P_ARP_) ? FWD_ARP : FWD_FLOOD;
+	key.vni = port->vni;
+	__builtin_memcpy(key.mac, eth->h_dest, 6);
+	dst = bpf_map_lookup_elem(&fdb, &key);
+	if (!dst)
+		return FWD_UNKNOWN;
+	if (dst->type != FDB_LOCAL)
+		return FWD_REMOTE;
+	*out_ifindex = dst->ifindex;
+	return FWD_LOCAL;
 }
 
-/* Turns the request into the reply in place and sends it back out of the port. */
-static __always_inline int arp_reply(struct ethhdr *eth, struct arp_eth_ipv4 *arp, const __u8 *mac, __u32 ingress)
+/* The MAC that answers an ARP request on this port (the host end's for the gateway, else
+ * the neighbour table's), or NULL when the forwarder does not answer it. */
+static __always_inline const __u8 *arp_answer(const struct arp_eth_ipv4 *arp, const struct port_value *port)
+{
+	struct neigh_key nk = { .vni = port->vni };
+	struct neigh_value *nv;
+
+	if (arp->op != bpf_htons(ARPOP_REQUEST_) || arp->htype != bpf_htons(ARPHRD_ETHER_) ||
+	    arp->ptype != bpf_htons(ETH_P_IP_) || arp->hlen != 6 || arp->plen != 4)
+		return NULL;
+	__builtin_memcpy(&nk.ip4, arp->tip, 4);
+	if (nk.ip4 == port->gateway_ip4)
+		return port->host_mac;
+	nv = bpf_map_lookup_elem(&neigh, &nk);
+	return nv ? nv->mac : NULL;
+}
+
+/* Turns the request into the reply from mac, in place. */
+static __always_inline void arp_make_reply(struct ethhdr *eth, struct arp_eth_ipv4 *arp, const __u8 *mac)
 {
 	__u8 sip[4];
 
@@ -133,6 +187,28 @@ static __always_inline int arp_reply(struct ethhdr *eth, struct arp_eth_ipv4 *ar
 	__builtin_memcpy(arp->sip, arp->tip, 4);
 	__builtin_memcpy(arp->tip, sip, 4);
 	__builtin_memcpy(arp->sha, mac, 6);
+}
+
+/* ---- the XDP path --------------------------------------------------------------------- */
+
+static __always_inline int flood(void)
+{
+	if (bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) != XDP_REDIRECT)
+		return count(CNT_DROP_REDIRECT, XDP_DROP);
+	return count(CNT_FLOODED, XDP_REDIRECT);
+}
+
+static __always_inline int xdp_arp(struct ethhdr *eth, void *data_end, const struct port_value *port, __u32 ingress)
+{
+	struct arp_eth_ipv4 *arp = (void *)(eth + 1);
+	const __u8 *mac;
+
+	if ((void *)(arp + 1) > data_end)
+		return count(CNT_DROP_MALFORMED, XDP_DROP);
+	mac = arp_answer(arp, port);
+	if (!mac)
+		return flood();
+	arp_make_reply(eth, arp, mac);
 	/* Sent back out through tx_ports rather than XDP_TX: veth kicks the peer's NAPI after an
 	 * XDP_TX only when the peer has an XDP program of its own, so with GRO alone the reply
 	 * sat in the peer's ring until some later frame flushed it (seen as a 1 s ARP delay).
@@ -142,63 +218,28 @@ static __always_inline int arp_reply(struct ethhdr *eth, struct arp_eth_ipv4 *ar
 	return count(CNT_ARP_ANSWERED, XDP_REDIRECT);
 }
 
-static __always_inline int handle_arp(struct ethhdr *eth, void *data_end, const struct port_value *port, __u32 ingress)
-{
-	struct arp_eth_ipv4 *arp = (void *)(eth + 1);
-	struct neigh_key nk = { .vni = port->vni };
-	struct neigh_value *nv;
-
-	if ((void *)(arp + 1) > data_end)
-		return count(CNT_DROP_MALFORMED, XDP_DROP);
-	if (arp->op != bpf_htons(ARPOP_REQUEST_) || arp->htype != bpf_htons(ARPHRD_ETHER_) ||
-	    arp->ptype != bpf_htons(ETH_P_IP_) || arp->hlen != 6 || arp->plen != 4)
-		return flood();
-	__builtin_memcpy(&nk.ip4, arp->tip, 4);
-	if (nk.ip4 == port->gateway_ip4)
-		return arp_reply(eth, arp, port->host_mac, ingress);
-	nv = bpf_map_lookup_elem(&neigh, &nk);
-	if (!nv)
-		return flood();
-	return arp_reply(eth, arp, nv->mac, ingress);
-}
-
 SEC("xdp.frags")
 int foundry_fwd(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
 	__u32 ingress = ctx->ingress_ifindex;
-	struct port_value *port;
-	struct fdb_key key = {};
-	struct fdb_value *dst;
-	int act;
+	struct port_value *port = NULL;
+	__u32 out = 0;
 
 	count(CNT_RX, 0);
-	if ((void *)(eth + 1) > data_end)
-		return count(CNT_DROP_MALFORMED, XDP_DROP);
-	port = bpf_map_lookup_elem(&ports, &ingress);
-	if (!port)
-		return count(CNT_DROP_NO_PORT, XDP_DROP);
-	if (!mac_eq(eth->h_source, port->container_mac))
-		return count(CNT_DROP_SPOOFED, XDP_DROP);
-	if (mac_eq(eth->h_dest, port->host_mac))
-		return count(CNT_PASSED_HOST, XDP_PASS);
-	if (eth->h_dest[0] & 1) {
-		if (eth->h_proto == bpf_htons(ETH_P_ARP_))
-			return handle_arp(eth, data_end, port, ingress);
-		return flood();
+	switch (fwd_classify(eth, data_end, ingress, &port, &out)) {
+	case FWD_MALFORMED: return count(CNT_DROP_MALFORMED, XDP_DROP);
+	case FWD_NO_PORT: return count(CNT_DROP_NO_PORT, XDP_DROP);
+	case FWD_SPOOFED: return count(CNT_DROP_SPOOFED, XDP_DROP);
+	case FWD_HOST: return count(CNT_PASSED_HOST, XDP_PASS);
+	case FWD_ARP: return port ? xdp_arp(eth, data_end, port, ingress) : XDP_DROP;
+	case FWD_FLOOD:
+	case FWD_UNKNOWN: return flood();
+	case FWD_REMOTE: return count(CNT_DROP_REMOTE, XDP_DROP);
+	case FWD_LOCAL: break;
 	}
-
-	key.vni = port->vni;
-	__builtin_memcpy(key.mac, eth->h_dest, 6);
-	dst = bpf_map_lookup_elem(&fdb, &key);
-	if (!dst)
-		return flood();
-	if (dst->type != FDB_LOCAL)
-		return count(CNT_DROP_REMOTE, XDP_DROP);
-	act = bpf_redirect_map(&tx_ports, dst->ifindex, 0);
-	if (act != XDP_REDIRECT)
+	if (bpf_redirect_map(&tx_ports, out, 0) != XDP_REDIRECT)
 		return count(CNT_DROP_REDIRECT, XDP_DROP);
 	return count(CNT_REDIRECTED, XDP_REDIRECT);
 }
@@ -215,10 +256,7 @@ static __always_inline int tc_arp(struct __sk_buff *skb, const struct port_value
 {
 	struct ethhdr *eth;
 	struct arp_eth_ipv4 *arp;
-	struct neigh_key nk = { .vni = port->vni };
-	struct neigh_value *nv;
 	const __u8 *mac;
-	__u8 sip[4];
 
 	if (bpf_skb_pull_data(skb, sizeof(*eth) + sizeof(*arp)) < 0)
 		return count(CNT_DROP_MALFORMED, TC_ACT_SHOT_);
@@ -226,26 +264,10 @@ static __always_inline int tc_arp(struct __sk_buff *skb, const struct port_value
 	arp = (void *)(eth + 1);
 	if ((void *)(arp + 1) > (void *)(long)skb->data_end)
 		return count(CNT_DROP_MALFORMED, TC_ACT_SHOT_);
-	if (arp->op != bpf_htons(ARPOP_REQUEST_) || arp->htype != bpf_htons(ARPHRD_ETHER_) ||
-	    arp->ptype != bpf_htons(ETH_P_IP_) || arp->hlen != 6 || arp->plen != 4)
+	mac = arp_answer(arp, port);
+	if (!mac)
 		return count(CNT_PASSED_HOST, TC_ACT_OK_);
-	__builtin_memcpy(&nk.ip4, arp->tip, 4);
-	if (nk.ip4 == port->gateway_ip4) {
-		mac = port->host_mac;
-	} else {
-		nv = bpf_map_lookup_elem(&neigh, &nk);
-		if (!nv)
-			return count(CNT_PASSED_HOST, TC_ACT_OK_);
-		mac = nv->mac;
-	}
-	__builtin_memcpy(eth->h_dest, eth->h_source, 6);
-	__builtin_memcpy(eth->h_source, mac, 6);
-	__builtin_memcpy(sip, arp->sip, 4);
-	arp->op = bpf_htons(ARPOP_REPLY_);
-	__builtin_memcpy(arp->tha, arp->sha, 6);
-	__builtin_memcpy(arp->sip, arp->tip, 4);
-	__builtin_memcpy(arp->tip, sip, 4);
-	__builtin_memcpy(arp->sha, mac, 6);
+	arp_make_reply(eth, arp, mac);
 	/* Out of the host end's egress: straight back to the container. */
 	count(CNT_ARP_ANSWERED, 0);
 	return bpf_redirect(ingress, 0);
@@ -254,39 +276,27 @@ static __always_inline int tc_arp(struct __sk_buff *skb, const struct port_value
 SEC("tc")
 int foundry_fwd_tc(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
+	struct ethhdr *eth = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
-	struct ethhdr *eth = data;
 	__u32 ingress = skb->ingress_ifindex;
-	struct port_value *port;
-	struct fdb_key key = {};
-	struct fdb_value *dst;
+	struct port_value *port = NULL;
+	__u32 out = 0;
 
 	count(CNT_RX, 0);
-	if ((void *)(eth + 1) > data_end)
-		return count(CNT_DROP_MALFORMED, TC_ACT_SHOT_);
-	port = bpf_map_lookup_elem(&ports, &ingress);
-	if (!port)
-		return count(CNT_DROP_NO_PORT, TC_ACT_SHOT_);
-	if (!mac_eq(eth->h_source, port->container_mac))
-		return count(CNT_DROP_SPOOFED, TC_ACT_SHOT_);
-	if (mac_eq(eth->h_dest, port->host_mac))
-		return count(CNT_PASSED_HOST, TC_ACT_OK_);
-	if (eth->h_dest[0] & 1) {
-		if (eth->h_proto == bpf_htons(ETH_P_ARP_))
-			return tc_arp(skb, port, ingress);
-		return count(CNT_PASSED_HOST, TC_ACT_OK_);
+	switch (fwd_classify(eth, data_end, ingress, &port, &out)) {
+	case FWD_MALFORMED: return count(CNT_DROP_MALFORMED, TC_ACT_SHOT_);
+	case FWD_NO_PORT: return count(CNT_DROP_NO_PORT, TC_ACT_SHOT_);
+	case FWD_SPOOFED: return count(CNT_DROP_SPOOFED, TC_ACT_SHOT_);
+	case FWD_ARP: return port ? tc_arp(skb, port, ingress) : TC_ACT_SHOT_;
+	case FWD_HOST:
+	case FWD_FLOOD:
+	case FWD_UNKNOWN: return count(CNT_PASSED_HOST, TC_ACT_OK_);
+	case FWD_REMOTE: return count(CNT_DROP_REMOTE, TC_ACT_SHOT_);
+	case FWD_LOCAL: break;
 	}
-	key.vni = port->vni;
-	__builtin_memcpy(key.mac, eth->h_dest, 6);
-	dst = bpf_map_lookup_elem(&fdb, &key);
-	if (!dst)
-		return count(CNT_PASSED_HOST, TC_ACT_OK_);
-	if (dst->type != FDB_LOCAL)
-		return count(CNT_DROP_REMOTE, TC_ACT_SHOT_);
 	/* Egress of the destination's host end: veth hands it to the container's eth0. */
 	count(CNT_REDIRECTED, 0);
-	return bpf_redirect(dst->ifindex, 0);
+	return bpf_redirect(out, 0);
 }
 
 /* Runs on every copy a flood sends: a devmap broadcast goes to every port in the map,
