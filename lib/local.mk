@@ -15,6 +15,7 @@ libfoundry_a_SOURCES += \
 	lib/devices.c lib/devices.h \
 	lib/namespaces.c lib/namespaces.h \
 	lib/process.c lib/process.h \
+	lib/netlink.c lib/netlink.h \
 	lib/spawn.c lib/spawn.h \
 	lib/init.c lib/init.h lib/init-security.c lib/init-security.h \
 	lib/container.c lib/container.h lib/container-internal.h lib/container-ops.c \

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "lib/netdev.h"
+#include "lib/netlink.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -24,7 +25,6 @@
 
 /* Fixed: MNL_SOCKET_BUFFER_SIZE is a sysconf() call and would make a VLA.  32 KiB holds
  * any one message of an address dump. */
-#define NETDEV_NL_BUF 32768
 
 /* Address flags a user can set (ip-address(8)) and that must survive the move; the
  * others (permanent, secondary, tentative ...) are the kernel's to set again. */
@@ -156,72 +156,6 @@ int netdev_validate(const struct spec_linux *l, struct fy_error **err)
 
 /* ---- rtnetlink ------------------------------------------------------------------ */
 
-struct rtnl {
-	struct mnl_socket *mnl;
-	unsigned int portid;
-	unsigned int seq;
-};
-
-static void rtnl_close(struct rtnl *r)
-{
-	if (r->mnl)
-		mnl_socket_close(r->mnl);
-	r->mnl = NULL;
-}
-
-static int rtnl_open_here(struct rtnl *r, struct fy_error **err)
-{
-	r->mnl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (r->mnl == NULL)
-		return fy_error_sys(err, "open an rtnetlink socket");
-	if (mnl_socket_bind(r->mnl, 0, MNL_SOCKET_AUTOPID) < 0)
-		return fy_error_sys(err, "bind an rtnetlink socket");
-	r->portid = mnl_socket_get_portid(r->mnl);
-	r->seq = (unsigned int)time(NULL);
-	return 0;
-}
-
-/* A socket keeps the network namespace it was made in: enter the container's, make it,
- * and come back, on every path.  This process is single-threaded, so nothing else runs
- * in the container's namespace meanwhile. */
-static int rtnl_open_in(struct rtnl *r, int netns_fd, struct fy_error **err)
-{
-	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-
-	if (self < 0)
-		return fy_error_sys(err, "open the runtime's network namespace");
-	if (setns(netns_fd, CLONE_NEWNET) < 0)
-		return fy_error_sys(err, "enter the container's network namespace");
-	int ret = rtnl_open_here(r, err);
-	if (setns(self, CLONE_NEWNET) < 0) {
-		/* Going on would configure the container's interfaces as the host's. */
-		fy_error_free(err);
-		return fy_error_sys(err, "return to the runtime's network namespace");
-	}
-	return ret;
-}
-
-/* Sends one request and reads its answers up to the ack (NLM_F_ACK, which every request
- * but a dump sets) or the end of the dump.  Returns 0, or -errno (the kernel's answer,
- * or a socket error). */
-static int rtnl_talk(struct rtnl *r, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[NETDEV_NL_BUF];
-	unsigned int seq = ++r->seq;
-	int ret;
-
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(r->mnl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		ssize_t n = mnl_socket_recvfrom(r->mnl, buf, sizeof buf);
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, (size_t)n, seq, r->portid, cb, data);
-	} while (ret > 0);
-	return ret < 0 ? -errno : 0;
-}
-
 struct link_info {
 	int ifindex;
 	char name[IFNAMSIZ];
@@ -244,7 +178,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 
 /* By name (ifindex 0) or by index.  Returns 0, -ENODEV when there is no such link, or
  * another -errno. */
-static int link_get(struct rtnl *r, const char *name, int ifindex, struct link_info *info)
+static int link_get(struct nl_sock *r, const char *name, int ifindex, struct link_info *info)
 {
 	char buf[MNL_NLMSG_HDRLEN + 256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -258,7 +192,7 @@ static int link_get(struct rtnl *r, const char *name, int ifindex, struct link_i
 	if (name)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	memset(info, 0, sizeof *info);
-	return rtnl_talk(r, nlh, link_cb, info);
+	return nl_request(r, nlh, link_cb, info);
 }
 
 /* ---- addresses ------------------------------------------------------------------- */
@@ -318,7 +252,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 
 /* The device's addresses that move, read before the move: leaving a namespace
  * flushes them. */
-static int addr_dump(struct rtnl *host, struct addr_list *list)
+static int addr_dump(struct nl_sock *host, struct addr_list *list)
 {
 	char buf[MNL_NLMSG_HDRLEN + 64];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -328,10 +262,10 @@ static int addr_dump(struct rtnl *host, struct addr_list *list)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof *ifa);
 	ifa->ifa_family = AF_UNSPEC;
-	return rtnl_talk(host, nlh, addr_cb, list);
+	return nl_request(host, nlh, addr_cb, list);
 }
 
-static int addr_add(struct rtnl *inside, int ifindex, const struct netdev_addr *a)
+static int addr_add(struct nl_sock *inside, int ifindex, const struct netdev_addr *a)
 {
 	char buf[MNL_NLMSG_HDRLEN + 256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -354,7 +288,7 @@ static int addr_add(struct rtnl *inside, int ifindex, const struct netdev_addr *
 	if (a->has_broadcast)
 		mnl_attr_put(nlh, IFA_BROADCAST, a->len, a->broadcast);
 	mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
-	return rtnl_talk(inside, nlh, NULL, NULL);
+	return nl_request(inside, nlh, NULL, NULL);
 }
 
 static void addr_text(const struct netdev_addr *a, char *out, size_t size)
@@ -372,7 +306,7 @@ static void addr_text(const struct netdev_addr *a, char *out, size_t size)
  * after, with a name of the container's.  A template name is left to the kernel, which
  * picks a free one in the container's namespace.  IFLA_NEW_IFINDEX fixes the index the
  * device gets there, so that it can be found again whatever its name became. */
-static int link_move(struct rtnl *host, int ifindex, int new_ifindex, int netns_fd, const char *name)
+static int link_move(struct nl_sock *host, int ifindex, int new_ifindex, int netns_fd, const char *name)
 {
 	char buf[MNL_NLMSG_HDRLEN + 256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -386,28 +320,12 @@ static int link_move(struct rtnl *host, int ifindex, int new_ifindex, int netns_
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_NEW_IFINDEX, (uint32_t)new_ifindex);
-	return rtnl_talk(host, nlh, NULL, NULL);
-}
-
-static int link_set_up(struct rtnl *inside, int ifindex)
-{
-	char buf[MNL_NLMSG_HDRLEN + 64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
-	return rtnl_talk(inside, nlh, NULL, NULL);
+	return nl_request(host, nlh, NULL, NULL);
 }
 
 /* The device keeps its index when the container's namespace does not use it (the usual
  * case: a new namespace holds only lo); else the next free one. */
-static int free_ifindex(struct rtnl *inside, int ifindex, int *out)
+static int free_ifindex(struct nl_sock *inside, int ifindex, int *out)
 {
 	struct link_info info;
 	int r;
@@ -423,8 +341,8 @@ static int free_ifindex(struct rtnl *inside, int ifindex, int *out)
 /* Everything that can be checked before any device moves, so that a clash on the second
  * device does not strand the first: the host device exists, and its name is free in the
  * container (a template always finds a free one). */
-static int check_before_move(struct rtnl *host, struct rtnl *inside, const struct spec_net_device *d, int *ifindex,
-			     struct fy_error **err)
+static int check_before_move(struct nl_sock *host, struct nl_sock *inside, const struct spec_net_device *d,
+			     int *ifindex, struct fy_error **err)
 {
 	const char *name = netdev_container_name(d);
 	struct link_info info;
@@ -448,8 +366,8 @@ static int check_before_move(struct rtnl *host, struct rtnl *inside, const struc
 	return 0;
 }
 
-static int move_one(struct rtnl *host, struct rtnl *inside, int netns_fd, const struct spec_net_device *d, int ifindex,
-		    struct fy_error **err)
+static int move_one(struct nl_sock *host, struct nl_sock *inside, int netns_fd, const struct spec_net_device *d,
+		    int ifindex, struct fy_error **err)
 {
 	struct addr_list addrs = { .ifindex = ifindex };
 	struct link_info moved;
@@ -471,8 +389,8 @@ static int move_one(struct rtnl *host, struct rtnl *inside, int netns_fd, const 
 		return fy_error_set(err, -r, "find it in the container's network namespace (index %d)", new_ifindex);
 	fy_debug("network device \"%s\" is \"%s\" (index %d) in the container, %zu address(es) to restore",
 		 d->host_name, moved.name, new_ifindex, addrs.n);
-	if ((r = link_set_up(inside, new_ifindex)) < 0)
-		return fy_error_set(err, -r, "set \"%s\" up in the container", moved.name);
+	if (nl_link_set_up(inside, new_ifindex, err) < 0)
+		return fy_error_wrap(err, "set \"%s\" up in the container", moved.name);
 	for (size_t i = 0; i < addrs.n; i++) {
 		if ((r = addr_add(inside, new_ifindex, &addrs.v[i])) < 0 && r != -EEXIST) {
 			char text[96];
@@ -496,7 +414,7 @@ static int open_container_netns(pid_t pid, const struct spec_linux *l, struct fy
 	return fd;
 }
 
-static int move_all_with(struct rtnl *host, struct rtnl *inside, int netns_fd, const struct spec_linux *l,
+static int move_all_with(struct nl_sock *host, struct nl_sock *inside, int netns_fd, const struct spec_linux *l,
 			 struct fy_error **err)
 {
 	_cleanup_free_ int *ifindex = xzalloc(l->n_net_devices * sizeof *ifindex);
@@ -516,19 +434,21 @@ static int move_all_with(struct rtnl *host, struct rtnl *inside, int netns_fd, c
 
 int netdev_move_all(pid_t pid, const struct spec_linux *l, struct fy_error **err)
 {
-	struct rtnl host = { 0 }, inside = { 0 };
+	struct nl_sock host = { .ioctl_fd = -1 }, inside = { .ioctl_fd = -1 };
 
 	if (l == NULL || l->n_net_devices == 0)
 		return 0;
 	_cleanup_close_ int netns_fd = open_container_netns(pid, l, err);
 	if (netns_fd < 0)
 		return -1;
-	int ret = rtnl_open_here(&host, err);
+	/* A socket keeps the network namespace it was made in: nl_open enters the
+	 * container's to make `inside`, and comes back. */
+	int ret = nl_open(&host, -1, err);
 	if (ret == 0)
-		ret = rtnl_open_in(&inside, netns_fd, err);
+		ret = nl_open(&inside, netns_fd, err);
 	if (ret == 0)
 		ret = move_all_with(&host, &inside, netns_fd, l, err);
-	rtnl_close(&host);
-	rtnl_close(&inside);
+	nl_close(&host);
+	nl_close(&inside);
 	return ret;
 }

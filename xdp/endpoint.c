@@ -18,7 +18,7 @@
 #include "lib/util.h"
 #include "xdp/ipam.h"
 #include "xdp/loader.h"
-#include "xdp/netlink.h"
+#include "lib/netlink.h"
 
 void endpoint_host_ifname(const char *id, char name[IF_NAMESIZE])
 {

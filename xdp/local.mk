@@ -28,7 +28,6 @@ libfoundry_a_SOURCES += \
 	xdp/fdb.h \
 	xdp/netconf.c xdp/netconf.h \
 	xdp/ipam.c xdp/ipam.h \
-	xdp/netlink.c xdp/netlink.h \
 	xdp/loader.c xdp/loader.h \
 	xdp/endpoint.c xdp/endpoint.h
 nodist_libfoundry_a_SOURCES = xdp/forwarder.skel.h

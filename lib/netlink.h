@@ -1,15 +1,18 @@
-/* rtnetlink through libmnl, for the few link, address and route operations the hook
- * needs, plus the ethtool feature switches (SIOCETHTOOL).  A socket is bound to the
+/* rtnetlink through libmnl: the link, address and route operations the XDP hook and
+ * netDevices need, plus the ethtool feature switches (SIOCETHTOOL).  A socket is bound to the
  * network namespace it was opened in, so one opened "in" a container's netns keeps
  * working there after the process returns to its own. */
-#ifndef FOUNDRY_XDP_NETLINK_H
-#define FOUNDRY_XDP_NETLINK_H
+#ifndef FOUNDRY_NETLINK_H
+#define FOUNDRY_NETLINK_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <libmnl/libmnl.h>
+
 struct fy_error;
 struct mnl_socket;
+struct nlmsghdr;
 
 struct nl_sock {
 	struct mnl_socket *mnl;
@@ -30,6 +33,11 @@ struct nl_link {
 /* netns_fd < 0: the current namespace. */
 int nl_open(struct nl_sock *s, int netns_fd, struct fy_error **err);
 void nl_close(struct nl_sock *s);
+
+/* Sends one request and reads its answers up to the ack (when the request asks for one)
+ * or the end of a dump, passing each message to cb.  0, or -errno (the kernel's answer or
+ * a socket error).  For requests the helpers below do not cover. */
+int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 /* 0 and *link when it exists, 1 when there is no such interface. */
 int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *link, struct fy_error **err);

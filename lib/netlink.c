@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "xdp/netlink.h"
+#include "lib/netlink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -75,8 +75,7 @@ void nl_close(struct nl_sock *s)
 	s->ioctl_fd = -1;
 }
 
-/* Sends one request and reads until its ack (or the end of a dump); -errno on NLMSG_ERROR. */
-static int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[NL_BUF_SIZE];
 	unsigned seq = ++s->seq;
@@ -84,7 +83,6 @@ static int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 	int r;
 
 	nlh->nlmsg_seq = seq;
-	nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
@@ -94,6 +92,13 @@ static int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 		r = mnl_cb_run(buf, (size_t)n, seq, s->portid, cb, data);
 	} while (r > 0);
 	return r < 0 ? -errno : 0;
+}
+
+/* The helpers' requests always want the kernel's ack: -errno on NLMSG_ERROR. */
+static int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	return nl_request(s, nlh, cb, data);
 }
 
 static int link_attr_cb(const struct nlattr *attr, void *data)
