@@ -62,11 +62,16 @@ static int init_identity(const struct init_context *ctx, struct fy_error **err)
 		return fy_error_sys(err, "set hostname \"%s\"", c->hostname);
 	if (c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)
 		return fy_error_sys(err, "set domainname \"%s\"", c->domainname);
-	/* A session keyring of its own, so the container does not see the host's keys.
-	 * ENOSYS/EACCES: the kernel or a policy forbids keyrings; runc carries on too. */
-	if (!ctx->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->id) < 0 && errno != ENOSYS &&
-	    errno != EACCES && errno != EDQUOT)
-		return fy_error_sys(err, "join a new session keyring");
+	/* A session keyring of its own, so the container does not see the host's keys, named
+	 * "_ses.<id>" as runc names it.  ENOSYS/EACCES: the kernel or a policy forbids keyrings;
+	 * runc carries on too. */
+	if (!ctx->no_new_keyring) {
+		char name[sizeof "_ses." + 1024];
+		snprintf(name, sizeof name, "_ses.%s", ctx->id);
+		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS && errno != EACCES &&
+		    errno != EDQUOT)
+			return fy_error_sys(err, "join a new session keyring");
+	}
 	if (process_set_oom_score_adj(c->process, err) < 0 || process_set_rlimits(c->process, err) < 0)
 		return -1;
 	return 0;

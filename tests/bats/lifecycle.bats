@@ -280,9 +280,20 @@ open_gate() {
 	[ "$(cat "$ROOTFS/out")" = marker ]
 }
 
-@test "lifecycle: create accepts --no-new-keyring" {
+# The init joins a new session keyring named _ses.<id> (as runc does), which
+# the host's root sees in /proc/keys; --no-new-keyring keeps the caller's.  Ids unique to
+# this test, since a keyring outlives its container until the kernel collects it.
+@test "lifecycle: the container gets a session keyring of its own, unless --no-new-keyring" {
+	local own="kr-own-$$-$RANDOM" kept="kr-kept-$$-$RANDOM"
 	set_args sleep 600
-	foundry_ok create --no-new-keyring --bundle "$BUNDLE" ct
-	foundry_ok start ct
-	[ "$(state_field ct status)" = running ]
+	foundry_ok run --detach --bundle "$BUNDLE" "$own"
+	grep -q " keyring *_ses\.$own: " /proc/keys
+	foundry_ok delete --force "$own"
+	foundry_ok run --detach --no-new-keyring --bundle "$BUNDLE" "$kept"
+	[ "$(state_field "$kept" status)" = running ]
+	# (not `! grep`: bash's errexit ignores a negated command, so it could never fail)
+	if grep -q " keyring *_ses\.$kept: " /proc/keys; then
+		echo "--no-new-keyring still made a keyring for $kept" >&2
+		return 1
+	fi
 }

@@ -16,7 +16,11 @@
 # would not collide either.
 net_setup() {
 	[[ $(id -u) -eq 0 ]] || skip "network tests need root"
-	[[ -x $FOUNDRY_XDP_HOOK ]] || skip "foundry-xdp-hook is not built"
+	# Not a skip: a missing hook is a broken build, and skipping would hide it.
+	if [[ ! -x $FOUNDRY_XDP_HOOK ]]; then
+		echo "foundry-xdp-hook is not built ($FOUNDRY_XDP_HOOK)" >&2
+		return 1
+	fi
 	setup_bundle
 	NET_N=$((BATS_SUITE_TEST_NUMBER % 250 + 1))
 	NET_NAME=fytest$NET_N
