@@ -37,6 +37,8 @@ static const struct {
 	{ "norelatime", true, MS_RELATIME },
 	{ "nostrictatime", true, MS_STRICTATIME },
 	{ "nosuid", false, MS_NOSUID },
+	{ "nosymfollow", false, MS_NOSYMFOLLOW },
+	{ "symfollow", true, MS_NOSYMFOLLOW },
 	{ "rbind", false, MS_BIND | MS_REC },
 	{ "relatime", false, MS_RELATIME },
 	{ "remount", false, MS_REMOUNT },
@@ -58,8 +60,55 @@ static const struct {
 	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
+/* The recursive forms: MOUNT_ATTR_* set (or cleared) on the mount and every submount.
+ * An atime mode replaces the others, so setting one also clears MOUNT_ATTR__ATIME. */
+static const struct {
+	const char *name;
+	bool clear;
+	unsigned long long attr;
+} recursive_options[] = {
+	{ "rro", false, MOUNT_ATTR_RDONLY },
+	{ "rrw", true, MOUNT_ATTR_RDONLY },
+	{ "rnosuid", false, MOUNT_ATTR_NOSUID },
+	{ "rsuid", true, MOUNT_ATTR_NOSUID },
+	{ "rnodev", false, MOUNT_ATTR_NODEV },
+	{ "rdev", true, MOUNT_ATTR_NODEV },
+	{ "rnoexec", false, MOUNT_ATTR_NOEXEC },
+	{ "rexec", true, MOUNT_ATTR_NOEXEC },
+	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME },
+	{ "rdiratime", true, MOUNT_ATTR_NODIRATIME },
+	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW },
+	{ "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
+	{ "rnoatime", false, MOUNT_ATTR_NOATIME },
+	{ "ratime", true, MOUNT_ATTR_NOATIME },
+	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
+	{ "rnostrictatime", true, MOUNT_ATTR_STRICTATIME },
+	{ "rrelatime", false, MOUNT_ATTR_RELATIME },
+	{ "rnorelatime", true, MOUNT_ATTR_NOATIME },
+};
+
+static bool apply_recursive_option(const char *opt, struct mount_step *step)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(recursive_options); i++) {
+		if (strcmp(recursive_options[i].name, opt) != 0)
+			continue;
+		unsigned long long attr = recursive_options[i].attr;
+		bool atime = attr == MOUNT_ATTR_RELATIME || (attr & MOUNT_ATTR__ATIME);
+		if (recursive_options[i].clear) {
+			step->rec_clear |= atime ? MOUNT_ATTR__ATIME : attr;
+			step->rec_set &= ~attr;
+		} else {
+			step->rec_set |= attr;
+			step->rec_clear |= atime ? MOUNT_ATTR__ATIME : 0;
+			step->rec_clear &= atime ? ~0ULL : ~attr;
+		}
+		return true;
+	}
+	return false;
+}
+
 /* Options the runtime itself consumes and never passes to the filesystem. */
-static const char *const ignored_options[] = { "tmpcopyup", "idmap", "ridmap", "nosymfollow", "symfollow" };
+static const char *const ignored_options[] = { "tmpcopyup" };
 
 unsigned long mount_propagation_flag(const char *name)
 {
@@ -101,8 +150,10 @@ int mount_options_parse(char *const *options, size_t n, struct mount_step *step,
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *opt = options[i];
-		if (apply_flag_option(opt, step))
+		if (apply_flag_option(opt, step) || apply_recursive_option(opt, step))
 			continue;
+		if (strcmp(opt, "idmap") == 0 || strcmp(opt, "ridmap") == 0)
+			return fy_error_set(err, 0, "option \"%s\": idmapped mounts are not supported yet", opt);
 		unsigned long prop = mount_propagation_flag(opt);
 		if (prop) {
 			if (step->n_propagation == ARRAY_SIZE(step->propagation))
@@ -125,6 +176,11 @@ static int plan_one(const struct spec_mount *m, const char *bundle, struct mount
 		return fy_error_set(err, 0, "destination \"%s\": expected an absolute path",
 				    m->destination ? m->destination : "");
 	step->destination = xstrdup(m->destination);
+	if (m->n_uid_mappings || m->n_gid_mappings)
+		return fy_error_set(err, 0,
+				    "mount of \"%s\": uidMappings/gidMappings (idmapped mounts) are not "
+				    "supported yet",
+				    m->destination);
 	if (mount_options_parse(m->options, m->n_options, step, err) < 0)
 		return -1;
 	step->bind = (step->flags & MS_BIND) || (m->type && strcmp(m->type, "bind") == 0);

@@ -19,6 +19,10 @@ struct mount_step {
 	unsigned long propagation[4]; /* MS_SHARED/MS_SLAVE/... (|MS_REC), applied in order after */
 	size_t n_propagation;
 	char *data; /* what mount(2) passes to the filesystem: "mode=755,size=65536k" */
+	/* The recursive options (rro, rnosuid, ...): MOUNT_ATTR_* for mount_setattr with
+	 * AT_RECURSIVE, so submounts of an rbind get them too (config.md, mount options). */
+	unsigned long long rec_set;
+	unsigned long long rec_clear;
 	bool bind;
 	bool remount_bind; /* a bind with flags that only a remount applies (ro, nosuid, ...) */
 };

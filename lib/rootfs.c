@@ -192,6 +192,11 @@ static int apply_step(int rootfd, const struct mount_step *step, bool has_cgroup
 		if (mount(NULL, target, NULL, step->propagation[i], NULL) < 0)
 			return fy_error_sys(err, "set propagation");
 	}
+	if (step->rec_set || step->rec_clear) {
+		struct mount_attr attr = { .attr_set = step->rec_set, .attr_clr = step->rec_clear };
+		if (mount_setattr(target_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+			return fy_error_sys(err, "set recursive mount attributes");
+	}
 	return 0;
 }
 

@@ -195,3 +195,17 @@ lacks_opt() {
 	assert_status 0
 	[ "$stdout" = "file content" ]
 }
+
+@test "mounts: rro makes a bind and its submounts read-only (ro alone leaves the submounts writable)" {
+	mkdir -p "$BATS_TEST_TMPDIR/tree/sub"
+	mount -t tmpfs fy-sub "$BATS_TEST_TMPDIR/tree/sub"
+	fy_defer umount "$BATS_TEST_TMPDIR/tree/sub"
+	add_mount "{\"destination\":\"/rro\",\"type\":\"bind\",\"source\":\"$BATS_TEST_TMPDIR/tree\",\"options\":[\"rbind\",\"rro\"]}"
+	add_mount "{\"destination\":\"/ro\",\"type\":\"bind\",\"source\":\"$BATS_TEST_TMPDIR/tree\",\"options\":[\"rbind\",\"ro\"]}"
+	set_args sh -c 'touch /rro/sub/f 2>/dev/null && echo rro-writable || echo rro-readonly
+		touch /ro/sub/f 2>/dev/null && echo ro-writable || echo ro-readonly'
+	foundry run --bundle "$BUNDLE" ct
+	assert_status 0
+	[ "${lines[0]}" = rro-readonly ]
+	[ "${lines[1]}" = ro-writable ]
+}

@@ -41,6 +41,26 @@ static void test_options(void)
 	tap_ok((later.clear & MS_NOSUID) != 0, "suid is remembered as cleared");
 }
 
+static void test_recursive_options(void)
+{
+	char *opts[] = { "rbind", "rro", "rnosuid", "rnoatime", "rexec", NULL };
+	struct mount_step step = { 0 };
+	_cleanup_error_ struct fy_error *err = NULL;
+
+	tap_is_int(mount_options_parse(opts, 5, &step, &err), 0, "recursive options parse");
+	tap_is_int(step.rec_set, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOATIME,
+		   "rro, rnosuid and rnoatime are set on the whole tree");
+	tap_ok((step.rec_clear & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME, "an atime mode replaces the others");
+	tap_ok((step.rec_clear & MOUNT_ATTR_NOEXEC) != 0, "rexec clears noexec on the whole tree");
+	tap_is_int(step.flags & MS_RDONLY, 0, "rro is not the plain ro flag");
+	tap_ok(step.data == NULL, "none of them reaches the filesystem");
+
+	char *idmap[] = { "idmap", NULL };
+	struct mount_step refused = { 0 };
+	tap_is_int(mount_options_parse(idmap, 1, &refused, &err), -1, "idmap is refused, not ignored");
+	tap_is_str(err ? err->msg : NULL, "option \"idmap\": idmapped mounts are not supported yet", "and says why");
+}
+
 static void test_plan(void)
 {
 	_cleanup_config_ struct spec_config *c =
@@ -92,6 +112,7 @@ static void test_errors(void)
 int main(void)
 {
 	test_options();
+	test_recursive_options();
 	test_plan();
 	test_errors();
 	return tap_done();
